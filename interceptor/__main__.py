@@ -1,0 +1,3 @@
+from interceptor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Tekton interceptors: one small module each behind :class:`Interceptor`, listed in ``registry``."""
