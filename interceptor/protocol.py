@@ -86,7 +86,9 @@ def parse_request(raw: bytes) -> InterceptorRequest:
     if body is None:
         body = ""
     if not isinstance(body, str):
-        raise InvalidInput(f"InterceptorRequest.body: expected a string (the raw event body), got {_kind(body)}")
+        raise InvalidInput(
+            f"InterceptorRequest.body: expected a string (the raw event body), got {_kind(body)}"
+        )
     return InterceptorRequest(
         body=body,
         header=_header(data.get("header")),
@@ -100,13 +102,17 @@ def _header(value: Any) -> dict[str, list[str]]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise InvalidInput(f"InterceptorRequest.header: expected an object of string lists, got {_kind(value)}")
+        raise InvalidInput(
+            f"InterceptorRequest.header: expected an object of string lists, got {_kind(value)}"
+        )
     header: dict[str, list[str]] = {}
     for key, values in value.items():
         if values is None:
             values = []
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise InvalidInput(f"InterceptorRequest.header.{key}: expected a list of strings, got {_kind(values)}")
+            raise InvalidInput(
+                f"InterceptorRequest.header.{key}: expected a list of strings, got {_kind(values)}"
+            )
         header[key] = values
     return header
 

@@ -212,7 +212,17 @@ def _build(cls: type, raw: Any, path: str) -> Any:
     if unknown:
         where = f"{path}.{unknown[0]}" if path else unknown[0]
         raise ConfigError(f"{where}: unknown key (expected one of: {', '.join(sorted(known))})")
-    values = {name: _convert(hints[name], value, f"{path}.{name}" if path else name) for name, value in raw.items()}
+    required = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and f.name not in raw
+    ]
+    if required:
+        where = f"{path}.{required[0]}" if path else required[0]
+        raise ConfigError(f"{where}: missing required key")
+    values = {
+        name: _convert(hints[name], value, f"{path}.{name}" if path else name) for name, value in raw.items()
+    }
     return cls(**values)
 
 

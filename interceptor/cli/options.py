@@ -9,7 +9,9 @@ from interceptor.settings import Settings, load_settings
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="config YAML (env INTERCEPTOR_CONFIG)")
-    parser.add_argument("--secrets", help="secrets YAML, deep-merged over the config (env INTERCEPTOR_SECRETS)")
+    parser.add_argument(
+        "--secrets", help="secrets YAML, deep-merged over the config (env INTERCEPTOR_SECRETS)"
+    )
     parser.add_argument("--store", help="store URL, overrides the config (env INTERCEPTOR_STORE)")
 
 
