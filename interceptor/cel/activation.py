@@ -1,0 +1,51 @@
+"""Tekton's CEL variables (``body``, ``header``, ``extensions``, ``requestURL``) for a request."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from interceptor.cel import gotext
+from interceptor.cel.errors import CelError
+from interceptor.cel.values import to_cel
+from interceptor.protocol import InterceptorRequest
+
+
+class Activation:
+    """Builds the variables Tekton's cel interceptor evaluates over."""
+
+    @staticmethod
+    def parse_body(body: str, *, empty_is_object: bool = True) -> dict[str, Any]:
+        """The body as a JSON object; ``""`` is ``{}``. Raises :class:`CelError` with Tekton's
+        ``error making the evaluation context`` message (code 3) otherwise."""
+        if body == "" and empty_is_object:
+            return {}
+        try:
+            parsed = json.loads(body)
+        except json.JSONDecodeError as exc:
+            reason = gotext.unmarshal_error(body, exc)
+            raise CelError(
+                f"error making the evaluation context: failed to parse the body as JSON: {reason}"
+            ) from exc
+        if parsed is None:
+            return {}
+        if not isinstance(parsed, dict):
+            reason = gotext.type_mismatch(parsed, "map[string]interface {}")
+            raise CelError(f"error making the evaluation context: failed to parse the body as JSON: {reason}")
+        return parsed
+
+    @classmethod
+    def from_request(cls, request: InterceptorRequest) -> dict[str, Any]:
+        """Plain (JSON-like) variables for :meth:`CelEnvironment.evaluate`."""
+        return {
+            "body": cls.parse_body(request.body),
+            "header": request.header,
+            "extensions": request.extensions,
+            "requestURL": request.context.event_url if request.context else "",
+        }
+
+    @classmethod
+    def cel_from_request(cls, request: InterceptorRequest) -> dict[str, Any]:
+        """The same variables already converted to CEL values, for :meth:`evaluate_cel`; convert
+        once per request when several expressions are evaluated."""
+        return {name: to_cel(value) for name, value in cls.from_request(request).items()}
