@@ -64,7 +64,9 @@ class ContextStore(Protocol):
     async def get(self, context_id: str) -> Document | None:
         """The stored document, or ``None``. A corrupt value raises :class:`CorruptDocument`."""
 
-    async def create(self, context_id: str, document: Document, change: Change, *, force: bool = False) -> None:
+    async def create(
+        self, context_id: str, document: Document, change: Change, *, force: bool = False
+    ) -> None:
         """Store a new document. An existing id raises :class:`AlreadyExists` unless ``force``."""
 
     async def update(

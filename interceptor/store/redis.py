@@ -1,0 +1,285 @@
+"""The production store: Redis or Redis Cluster (redis-py ``redis.asyncio``).
+
+One class serves both: every multi-key operation is a Lua script over keys that share the
+context's hash tag (:mod:`interceptor.store.keys`, :mod:`interceptor.store.redis_scripts`), so it
+is atomic on a single server and allowed in a Cluster. :func:`open_redis` builds the standalone
+client; :mod:`interceptor.store.redis_cluster` builds the Cluster one.
+
+Clients time out (connect and each command, 2 s) and retry connection errors twice with jittered
+backoff, so a restarted Redis is picked up by the same store object; anything the client raises is
+reported as :class:`StoreUnavailable` naming the URL without its password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisClusterException, RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from interceptor.errors import (
+    AlreadyExists,
+    ConfigError,
+    Conflict,
+    CorruptDocument,
+    NotFound,
+    StoreUnavailable,
+)
+from interceptor.store import codec, redis_scripts
+from interceptor.store.base import Change, Document, HistoryEntry, Lease, Mutation
+from interceptor.store.fencing import LeaseState, check_token, locked
+from interceptor.store.keys import DOC_KEY_PATTERN, ContextKeys, claim_key, id_from_doc_key, record_key
+from interceptor.store.ttl import FENCE_RETENTION_SECONDS, check_ttl, to_millis
+
+CONNECT_TIMEOUT_SECONDS = 2.0
+COMMAND_TIMEOUT_SECONDS = 2.0
+# Optimistic writes: how often to re-read and re-apply when another writer got in first.
+UPDATE_ATTEMPTS = 100
+BACKOFF_BASE_SECONDS = 0.002
+BACKOFF_CAP_SECONDS = 0.05
+
+
+def client_options() -> dict[str, Any]:
+    """Timeouts and retries shared by the standalone and the Cluster client."""
+    return {
+        "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        "socket_timeout": COMMAND_TIMEOUT_SECONDS,
+        "retry": Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+    }
+
+
+def open_redis(
+    url: str, *, url_for_display: str, idle_seconds: float | None, clock: Callable[[], float]
+) -> RedisStore:
+    """A store on the standalone Redis at ``url`` (``redis://`` or ``rediss://``). Connects lazily."""
+    try:
+        client = Redis.from_url(url, health_check_interval=30, **client_options())
+    except ValueError as exc:
+        raise ConfigError(f"store.url {url_for_display!r}: {exc}") from exc
+    return RedisStore(client, url_for_display=url_for_display, idle_seconds=idle_seconds, clock=clock)
+
+
+def _lease_state(raw: bytes | str) -> LeaseState:
+    value = json.loads(raw)
+    return LeaseState(
+        token=int(value["token"]), expires_at=float(value["expires_at"]), released=value["released"]
+    )
+
+
+class RedisStore:
+    """:class:`~interceptor.store.base.ContextStore` on Redis or Redis Cluster."""
+
+    def __init__(
+        self,
+        client: Redis | RedisCluster,
+        *,
+        url_for_display: str,
+        idle_seconds: float | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.url_for_display = url_for_display
+        self._client = client
+        self._idle_ms = to_millis(idle_seconds) if idle_seconds else 0
+        self._clock = clock
+        self._create = client.register_script(redis_scripts.CREATE)
+        self._update = client.register_script(redis_scripts.UPDATE)
+        self._history = client.register_script(redis_scripts.HISTORY)
+        self._delete = client.register_script(redis_scripts.DELETE)
+        self._lock = client.register_script(redis_scripts.LOCK)
+        self._unlock = client.register_script(redis_scripts.UNLOCK)
+        self._claim = client.register_script(redis_scripts.CLAIM)
+
+    @asynccontextmanager
+    async def _talking(self, context_id: str | None = None) -> AsyncIterator[None]:
+        """Translate client errors: a wrong-typed key is corruption, anything else an outage."""
+        try:
+            yield
+        except ResponseError as exc:
+            if context_id is not None and "WRONGTYPE" in str(exc):
+                raise CorruptDocument(
+                    f"context {context_id}: a stored key holds the wrong Redis type; it was left untouched"
+                ) from exc
+            raise self._unavailable(exc) from exc
+        except (RedisError, RedisClusterException, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        cause = str(exc) or type(exc).__name__
+        return StoreUnavailable(f"store {self.url_for_display} unavailable: {cause}")
+
+    async def ping(self) -> None:
+        async with self._talking():
+            await self._client.ping()
+
+    # -- contexts ---------------------------------------------------------------------------------
+
+    async def get(self, context_id: str) -> Document | None:
+        keys = ContextKeys.of(context_id)
+        async with self._talking(context_id):
+            raw = await self._client.get(keys.doc)
+        return None if raw is None else codec.load_document(context_id, raw)
+
+    async def create(
+        self, context_id: str, document: Document, change: Change, *, force: bool = False
+    ) -> None:
+        keys = ContextKeys.of(context_id)
+        text = codec.dump_document(context_id, document)
+        entry = HistoryEntry(self._clock(), change.actor, change.source, codec.history_paths(change))
+        args: list[str | int] = [text, codec.dump_history_entry(entry), "1" if force else "0", self._idle_ms]
+        async with self._talking(context_id):
+            result = await self._create(keys=[keys.doc, keys.history, keys.fence], args=args)
+        status = _status(result)
+        if status == "exists":
+            raise AlreadyExists(f"context {context_id} already exists")
+        if status == "badhistory":
+            raise _bad_history(context_id, result)
+
+    async def update(
+        self,
+        context_id: str,
+        mutate: Callable[[Document], Mutation],
+        change: Change,
+        *,
+        lock_token: int | None = None,
+    ) -> Document:
+        keys = ContextKeys.of(context_id)
+        script_keys = [keys.doc, keys.history, keys.lease, keys.fence]
+        for attempt in range(UPDATE_ATTEMPTS):
+            async with self._talking(context_id):
+                raw = await self._client.get(keys.doc)
+            if raw is None:
+                raise NotFound(f"context {context_id} not found")
+            mutation = mutate(codec.load_document(context_id, raw))
+            text = codec.dump_document(context_id, mutation.document)
+            entry = HistoryEntry(
+                self._clock(), change.actor, change.source, codec.history_paths(change, mutation)
+            )
+            sha = hashlib.sha1(_as_bytes(raw), usedforsecurity=False).hexdigest()
+            token = "" if lock_token is None else str(lock_token)
+            args: list[str | int] = [sha, text, codec.dump_history_entry(entry), self._idle_ms, token]
+            async with self._talking(context_id):
+                result = await self._update(keys=script_keys, args=args)
+            status = _status(result)
+            if status == "ok":
+                return codec.load_document(context_id, text)
+            if status == "missing":
+                raise NotFound(f"context {context_id} not found")
+            if status == "badhistory":
+                raise _bad_history(context_id, result)
+            if status == "refused":
+                lease = _lease_state(result[1]) if result[1] else None
+                check_token(context_id, int(lock_token or 0), lease, int(result[2]))
+                raise Conflict(f"lock token {lock_token} on context {context_id} was refused")
+            # "changed": another writer got in between our read and our write; back off, redo.
+            await asyncio.sleep(
+                random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))
+            )
+        raise Conflict(
+            f"context {context_id}: gave up after {UPDATE_ATTEMPTS} attempts, the document kept changing "
+            "under concurrent writers"
+        )
+
+    async def delete(self, context_id: str) -> bool:
+        keys = ContextKeys.of(context_id)
+        retention = to_millis(FENCE_RETENTION_SECONDS)
+        async with self._talking(context_id):
+            removed = await self._delete(
+                keys=[keys.doc, keys.history, keys.lease, keys.fence], args=[retention]
+            )
+        return int(removed) > 0
+
+    async def list_ids(self) -> list[str]:
+        found: set[str] = set()
+        async with self._talking():
+            async for key in self._client.scan_iter(match=DOC_KEY_PATTERN, count=1000):
+                text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
+                context_id = id_from_doc_key(text)
+                if context_id is not None:
+                    found.add(context_id)
+        return sorted(found)
+
+    async def history(self, context_id: str) -> list[HistoryEntry]:
+        keys = ContextKeys.of(context_id)
+        async with self._talking(context_id):
+            exists, raws = await self._history(keys=[keys.doc, keys.history])
+        if not exists:
+            raise NotFound(f"context {context_id} not found")
+        return codec.load_history(context_id, list(raws))
+
+    # -- leases -----------------------------------------------------------------------------------
+
+    async def lock(self, context_id: str, ttl_seconds: float) -> Lease:
+        keys = ContextKeys.of(context_id)
+        ttl = check_ttl(ttl_seconds, "lock ttl")
+        expires_at = self._clock() + ttl
+        args: list[str | int] = [to_millis(ttl), repr(expires_at), uuid.uuid4().hex, self._idle_ms]
+        async with self._talking(context_id):
+            result = await self._lock(keys=[keys.doc, keys.lease, keys.fence], args=args)
+        status = _status(result)
+        if status == "missing":
+            raise NotFound(f"context {context_id} not found")
+        lease = _lease_state(result[1])
+        if status == "held":
+            raise locked(context_id, lease)
+        return Lease(token=lease.token, expires_at=lease.expires_at)
+
+    async def unlock(self, context_id: str, token: int) -> bool:
+        keys = ContextKeys.of(context_id)
+        async with self._talking(context_id):
+            released = await self._unlock(keys=[keys.lease], args=[int(token)])
+        return int(released) == 1
+
+    # -- records ----------------------------------------------------------------------------------
+
+    async def claim(self, key: str, ttl_seconds: float) -> bool:
+        redis_key = claim_key(key)
+        ttl = check_ttl(ttl_seconds, "claim ttl")
+        async with self._talking():
+            claimed = await self._claim(keys=[redis_key], args=[uuid.uuid4().hex, to_millis(ttl)])
+        return int(claimed) == 1
+
+    async def put_record(self, key: str, value: Any, ttl_seconds: float) -> None:
+        redis_key = record_key(key)
+        ttl = check_ttl(ttl_seconds, "record ttl")
+        text = codec.dump_json(value, f"record {key}")
+        async with self._talking():
+            await self._client.set(redis_key, text, px=to_millis(ttl))
+
+    async def get_record(self, key: str) -> Any | None:
+        redis_key = record_key(key)
+        async with self._talking():
+            raw = await self._client.get(redis_key)
+        return None if raw is None else codec.load_record(key, raw)
+
+    async def close(self) -> None:
+        async with self._talking():
+            await self._client.aclose()
+
+
+def _status(result: list[Any]) -> str:
+    first = result[0]
+    return first.decode() if isinstance(first, bytes) else str(first)
+
+
+def _bad_history(context_id: str, result: list[Any]) -> CorruptDocument:
+    kind = _status(result[1:])
+    return CorruptDocument(
+        f"context {context_id}: the history key holds a Redis {kind}, not a list; left untouched"
+    )
+
+
+def _as_bytes(raw: bytes | str) -> bytes:
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8")
