@@ -97,22 +97,31 @@ class OutboundClient:
         *,
         purpose: str = "request",
         retries: int | None = None,
+        attempt_timeout: float | None = None,
     ) -> OutboundResponse:
         """POST ``body`` to ``url``, retrying transient failures; returns the last response.
 
         A non-2xx response that is not retryable (or still failing after the retries) is returned,
         not raised, so the caller can report Slack's or the listener's own error. Connection failures
         that outlast the retries raise :class:`OutboundError` naming the host and the cause.
+        ``attempt_timeout`` overrides ``outbound.totalTimeoutSeconds`` for each attempt of this call.
         """
         self.check_allowed(url)
         data = body.encode() if isinstance(body, str) else body
         budget = self._settings.retries if retries is None else retries
         host = urlsplit(url).hostname
+        per_call: dict[str, Any] = {}
+        if attempt_timeout is not None:
+            per_call["timeout"] = aiohttp.ClientTimeout(
+                total=attempt_timeout, connect=self._settings.connectTimeoutSeconds
+            )
         attempt = 0
         while True:
             attempt += 1
             try:
-                async with self._client().post(url, data=data, headers=dict(headers or {})) as resp:
+                async with self._client().post(
+                    url, data=data, headers=dict(headers or {}), **per_call
+                ) as resp:
                     response = OutboundResponse(resp.status, dict(resp.headers), await resp.read(), attempt)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 cause = _describe(exc)

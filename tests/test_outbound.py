@@ -76,6 +76,15 @@ async def test_total_timeout_is_enforced() -> None:
     await client.close()
 
 
+async def test_per_call_timeout_overrides_the_default() -> None:
+    client = OutboundClient(OutboundSettings(retries=0, totalTimeoutSeconds=30), sleep=RecordingSleep())
+    async with Recorder() as fake:
+        fake.script(Reply(200, delay=2))
+        with pytest.raises(OutboundError, match="timed out"):
+            await client.post(f"{fake.url}/slow", b"{}", attempt_timeout=0.2)
+    await client.close()
+
+
 @pytest.mark.parametrize(
     ("url", "message"),
     [

@@ -1,0 +1,115 @@
+"""The ``slack`` interceptor: verify a Slack request, decode it, and return ``extensions.slack``.
+
+Unlike Tekton's core ``slack`` interceptor (which only checks that ``X-Slack-Signature`` exists,
+tektoncd/triggers#2029), the signature is verified. Any one of these is accepted:
+
+(a) a valid Slack ``v0`` signature over the raw body (``payload=`` forms and Events API JSON);
+(b) a valid ``X-Interceptor-Signature`` over ``{"slack": …}`` forwarded by our ``/slack``;
+(c) the param ``verify: false``.
+
+A slash command that reached the EventListener directly was rewritten as JSON before the chain
+(Tekton §2.2), so its signature can no longer be checked: the refusal says so and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from interceptor import hop_signature
+from interceptor.errors import Code, InterceptorError, InvalidInput, Unauthenticated
+from interceptor.protocol import InterceptorRequest, InterceptorResponse
+from interceptor.services import Services
+from interceptor.slack.event import kind_of
+from interceptor.slack.payload import decode_body, is_converted_form
+from interceptor.slack.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_slack_signature
+
+CONVERTED_SLASH_COMMAND = (
+    "slash command was converted to JSON by the EventListener: its Slack signature cannot be verified; "
+    "route Slack to /slack instead or set verify: false"
+)
+CONVERTED_FORM = (
+    "form body was converted to JSON by the EventListener: its Slack signature cannot be verified; "
+    "route Slack to /slack instead or set verify: false"
+)
+NO_SIGNATURE = (
+    f"no signature to check: expected {SIGNATURE_HEADER} (a request from Slack) or "
+    f"{hop_signature.SIGNATURE_HEADER} (forwarded by /slack); set verify: false to skip the check"
+)
+
+
+def bool_param(params: dict[str, Any], name: str, default: bool) -> bool:
+    """A boolean param; Tekton params are often strings, so ``"true"``/``"false"`` count too."""
+    value = params.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise InvalidInput(f"param {name}: expected true or false, got {kind_of(value)} {str(value)[:40]!r}")
+
+
+class SlackInterceptor:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def process(self, request: InterceptorRequest) -> InterceptorResponse:
+        try:
+            if bool_param(request.params, "verify", default=True):
+                self._verify(request)
+            event = decode_body(request.body)
+        except InterceptorError as exc:
+            return InterceptorResponse.stop(exc.code, exc.message)
+        if event.is_control:
+            return InterceptorResponse.stop(
+                Code.FAILED_PRECONDITION,
+                f"Slack {event.type} request: nothing to trigger (Slack's request URL /slack answers these)",
+            )
+        return InterceptorResponse.proceed({"slack": event.to_extension()})
+
+    def _verify(self, request: InterceptorRequest) -> None:
+        """Raise :class:`Unauthenticated` naming the failed check, unless (a) or (b) holds."""
+        # Go's encoding/json wrote the body as UTF-8, so encoding it again restores the raw bytes.
+        raw = request.body.encode("utf-8", errors="surrogatepass")
+        hop_sig = request.first_header(hop_signature.SIGNATURE_HEADER)
+        if hop_sig:
+            secret = self._services.settings.listener.secret
+            hop_signature.verify(
+                [secret] if secret else [],
+                raw,
+                request.first_header(hop_signature.TIMESTAMP_HEADER),
+                hop_sig,
+                self._services.clock,
+            )
+            return
+        slack_sig = request.first_header(SIGNATURE_HEADER)
+        slack_ts = request.first_header(TIMESTAMP_HEADER)
+        if not (slack_sig or slack_ts):
+            self._refuse_converted(request.body)
+            raise Unauthenticated(NO_SIGNATURE)
+        settings = self._services.settings
+        try:
+            verify_slack_signature(
+                settings.signing_secrets,
+                raw,
+                slack_ts,
+                slack_sig,
+                self._services.clock,
+                max_age=settings.slack.maxAgeSeconds,
+            )
+        except Unauthenticated:
+            self._refuse_converted(request.body)
+            raise
+
+    @staticmethod
+    def _refuse_converted(body: str) -> None:
+        """Explain the failure when the EventListener rewrote a form as ``{"k": ["v"]}`` JSON."""
+        if not body.lstrip().startswith("{"):
+            return
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return
+        if is_converted_form(data):
+            raise Unauthenticated(CONVERTED_SLASH_COMMAND if "command" in data else CONVERTED_FORM)

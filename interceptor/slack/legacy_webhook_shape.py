@@ -1,0 +1,56 @@
+"""The JSON body slack-payload-handler produced, so EventListeners written for it keep working.
+
+* ``payload=<json>``: the decoded object plus ``action_values`` (each action's value, in order).
+  Where the handler answered an empty body (no ``actions``: modals, shortcuts) we still answer
+  the object, with ``action_values: []``; a ``view_submission``/``view_closed`` also gets
+  ``values: {"<block_id>.<action_id>": value}`` flattened from ``view.state.values``.
+* a slash command: every field mapped to its first value.
+* any other form: ``{}``, as the handler did.
+
+Serialised like Go's ``encoding/json`` encoder: sorted keys, ``<``, ``>``, ``&``, U+2028 and U+2029
+escaped, UTF-8, trailing newline (a lone surrogate stays a ``\\uXXXX`` escape, valid JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from interceptor.errors import InvalidInput
+from interceptor.slack.event import kind_of
+from interceptor.slack.field_reader import parse_json
+from interceptor.slack.values import actions_values, view_state_values
+
+_GO_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+_VIEW_TYPES = ("view_submission", "view_closed")
+
+
+def webhook_body(fields: Mapping[str, str]) -> dict[str, Any]:
+    """The replacement body for a form's fields (first values)."""
+    if "payload" in fields:
+        return interactive_shape(fields["payload"])
+    if "command" in fields:
+        return dict(fields)
+    return {}
+
+
+def interactive_shape(payload_text: str) -> dict[str, Any]:
+    payload = parse_json(payload_text, "payload")
+    if not isinstance(payload, dict):
+        raise InvalidInput(f"payload: expected a JSON object, got {kind_of(payload)}")
+    shaped = dict(payload)
+    actions = payload.get("actions")
+    shaped["action_values"] = actions_values(actions) if isinstance(actions, list) else []
+    view = payload.get("view")
+    if payload.get("type") in _VIEW_TYPES and isinstance(view, Mapping):
+        shaped["values"] = view_state_values(view)
+    return shaped
+
+
+def go_json(data: Any) -> bytes:
+    """``data`` encoded as Go's ``json.Encoder`` would (see the module docstring)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return (text.translate(_GO_ESCAPES) + "\n").encode("utf-8", errors="backslashreplace")
