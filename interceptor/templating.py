@@ -76,8 +76,18 @@ FILTERS = {
 }
 
 
+class _StrictSandbox(SandboxedEnvironment):
+    """Jinja's sandbox renders a *read* of an unsafe attribute (``''.__class__``) as undefined;
+    here it is refused like any other escape attempt, so probing templates fail loudly."""
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        raise jinja2.exceptions.SecurityError(
+            f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe"
+        )
+
+
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(extensions=["jinja2.ext.loopcontrols"], autoescape=False)
+    env = _StrictSandbox(extensions=["jinja2.ext.loopcontrols"], autoescape=False)
     env.filters.update(FILTERS)
     return env
 

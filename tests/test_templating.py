@@ -30,6 +30,8 @@ def test_renders_like_cicdstatemgr(template: str, context: dict[str, object], ex
         "{{ ''.__class__.__mro__[1].__subclasses__() }}",
         "{{ cycler.__init__.__globals__.os }}",
         "{{ state.__class__.__init__.__globals__ }}",
+        "{{ ''.__class__ }}",
+        "{{ state.__class__ }}",
     ],
 )
 def test_sandbox_refuses_python_internals(template: str) -> None:

@@ -1,0 +1,170 @@
+"""The ``event`` interceptor: run a context's event handlers once per Tekton event.
+
+Params: ``contextId``, ``pipeline``, ``event`` (CEL over ``body``, ``header``, ``extensions``,
+``requestURL``; defaults ``body.contextId`` etc., what ``interceptor event post`` sends) and
+``verify`` (default true: the body must carry a valid ``X-Interceptor-Signature`` made with
+``listener.secret``). The body's ``set`` ({path: value}) is applied before the handlers run and its
+``vars`` ({key: expression}) are the tmpl-ctx-vars.
+
+Once per event: an EventListener evaluates every trigger for one delivery, so several triggers
+may call this interceptor for the same ``context.event_id``. The first claims
+``event:{event_id}`` in the store and records its response for ``store.eventResultTtlSeconds``;
+the others return that recorded response (waiting briefly while it is still running).
+
+Outcomes: a missing context, pipeline or event → ``continue: false``, code 5; a bad signature →
+16; the store unreachable → 14. Handler failures do **not** stop the trigger: they are reported
+in ``extensions.event.handlers`` with ``continue: true``, so a later CEL interceptor can branch on
+them (``extensions.event.handlers.exists(h, h.status == 'failed')``) and the run is not lost
+because, say, Slack was briefly down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from handlers.gate import flag
+from handlers.result import EventResult
+from handlers.runner import handle_event
+from handlers.runtime import Runtime
+from interceptor import hop_signature
+from interceptor.errors import Code, InterceptorError, InvalidInput
+from interceptor.protocol import InterceptorRequest, InterceptorResponse
+from interceptor.services import Services
+
+DEFAULT_EXPRESSIONS = {"contextId": "body.contextId", "pipeline": "body.pipeline", "event": "body.event"}
+
+
+class EventInterceptor:
+    def __init__(self, services: Services, *, wait_seconds: float = 10.0, poll_seconds: float = 0.1) -> None:
+        self._services = services
+        self._runtime = Runtime.from_services(services)
+        self._wait_seconds = wait_seconds
+        self._poll_seconds = poll_seconds
+
+    async def process(self, request: InterceptorRequest) -> InterceptorResponse:
+        try:
+            return await self._process(request)
+        except InterceptorError as exc:
+            return InterceptorResponse.stop(exc.code, exc.message)
+
+    async def _process(self, request: InterceptorRequest) -> InterceptorResponse:
+        if flag(request.params.get("verify"), "param verify", default=True):
+            secret = self._services.settings.listener.secret
+            hop_signature.verify(
+                [secret] if secret else [],
+                request.body.encode(),
+                request.first_header(hop_signature.TIMESTAMP_HEADER),
+                request.first_header(hop_signature.SIGNATURE_HEADER),
+                self._services.clock,
+            )
+        body = _json_body(request.body)
+        names = {name: self._param(request, body, name) for name in DEFAULT_EXPRESSIONS}
+        sets = _mapping(body.get("set") if isinstance(body, dict) else None, "set")
+        variables = _mapping(body.get("vars") if isinstance(body, dict) else None, "vars")
+        event_id = request.context.event_id if request.context else ""
+        if not event_id:
+            return await self._run(names, sets, variables)
+        store = self._services.store
+        ttl = self._services.settings.store.eventResultTtlSeconds
+        key = f"event:{event_id}"
+        if not await store.claim(key, ttl):
+            return await self._recorded(key + ":result", event_id)
+        response = await self._run(names, sets, variables)
+        await store.put_record(key + ":result", _to_record(response), ttl)
+        return response
+
+    async def _run(
+        self, names: dict[str, str], sets: dict[str, Any], variables: dict[str, Any]
+    ) -> InterceptorResponse:
+        try:
+            result = await handle_event(
+                self._runtime,
+                names["contextId"],
+                names["pipeline"],
+                names["event"],
+                sets=sets,
+                tmpl_ctx_vars=variables,
+                actor="event-interceptor",
+                source="/interceptors/event",
+            )
+        except InterceptorError as exc:
+            if exc.code == Code.UNAVAILABLE:
+                raise  # store down: not recorded, a retry of the event may succeed
+            return InterceptorResponse.stop(exc.code, exc.message)
+        self._count(result)
+        return InterceptorResponse.proceed({"event": result.to_json()})
+
+    def _count(self, result: EventResult) -> None:
+        metrics = getattr(self._services, "metrics", None)
+        counter = getattr(metrics, "handler_outcomes", None)
+        if counter is None:
+            return
+        for handler in result.handlers:
+            counter.labels(handler.type, handler.status).inc()
+
+    async def _recorded(self, key: str, event_id: str) -> InterceptorResponse:
+        """The response recorded by whoever claimed the event, waiting while it is still running."""
+        polls = max(1, int(self._wait_seconds / self._poll_seconds))
+        for _ in range(polls):
+            record = await self._services.store.get_record(key)
+            if record is not None:
+                return _from_record(record)
+            await asyncio.sleep(self._poll_seconds)
+        return InterceptorResponse.stop(
+            Code.ABORTED,
+            f"event {event_id} is being handled by another request and its result was not recorded "
+            f"within {self._wait_seconds:g} s",
+        )
+
+    def _param(self, request: InterceptorRequest, body: Any, name: str) -> str:
+        expression = request.params.get(name, DEFAULT_EXPRESSIONS[name])
+        if not isinstance(expression, str) or not expression.strip():
+            raise InvalidInput(f"param {name}: expected a CEL expression string, got {expression!r}")
+        variables = {
+            "body": body,
+            "header": request.header,
+            "extensions": request.extensions,
+            "requestURL": request.context.event_url if request.context else "",
+        }
+        try:
+            value = self._services.cel.evaluate(expression, variables)
+        except InvalidInput as exc:
+            raise InvalidInput(f"param {name}: {exc.message}") from exc
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(f"param {name}: {expression!r} must give a non-empty string, got {value!r}")
+        return value
+
+
+def _json_body(raw: str) -> Any:
+    try:
+        return json.loads(raw) if raw else {}
+    except ValueError as exc:
+        raise InvalidInput(f"body: expected JSON ({exc})") from exc
+
+
+def _mapping(value: Any, name: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(f"body.{name}: expected an object of path: value, got {type(value).__name__}")
+    return value
+
+
+def _to_record(response: InterceptorResponse) -> dict[str, Any]:
+    return {
+        "continue": response.continue_,
+        "extensions": response.extensions,
+        "code": int(response.code),
+        "message": response.message,
+    }
+
+
+def _from_record(record: dict[str, Any]) -> InterceptorResponse:
+    return InterceptorResponse(
+        bool(record.get("continue")),
+        record.get("extensions") or {},
+        Code(int(record.get("code", 0))),
+        str(record.get("message", "")),
+    )
