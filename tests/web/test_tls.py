@@ -39,7 +39,9 @@ def write_self_signed(directory: Path, name: str) -> bytes:
     der = cert.public_bytes(serialization.Encoding.DER)
     (directory / "tls.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     (directory / "tls.key").write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     )
     return der
 
@@ -48,7 +50,9 @@ async def served_certificate(port: int) -> bytes:
     client = ssl.create_default_context()
     client.check_hostname = False
     client.verify_mode = ssl.CERT_NONE
-    _reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=client, server_hostname="cicd-interceptor")
+    _reader, writer = await asyncio.open_connection(
+        "127.0.0.1", port, ssl=client, server_hostname="cicd-interceptor"
+    )
     der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
     writer.close()
     await writer.wait_closed()
@@ -66,7 +70,9 @@ class FakeMonotonic:
 async def test_rotated_certificate_is_served_without_restart(tmp_path: Path) -> None:
     first = write_self_signed(tmp_path, "cicd-interceptor.ci.svc")
     clock = FakeMonotonic()
-    tls = ReloadingTls(TlsSettings(cert=str(tmp_path / "tls.crt"), key=str(tmp_path / "tls.key")), clock=clock)
+    tls = ReloadingTls(
+        TlsSettings(cert=str(tmp_path / "tls.crt"), key=str(tmp_path / "tls.key")), clock=clock
+    )
     runner, port = await serve(tls)
     try:
         assert await served_certificate(port) == first
@@ -97,7 +103,9 @@ async def serve(tls: ReloadingTls) -> tuple[web.AppRunner, int]:
 async def test_half_written_pair_keeps_serving_the_old_certificate(tmp_path: Path) -> None:
     first = write_self_signed(tmp_path, "a")
     clock = FakeMonotonic()
-    tls = ReloadingTls(TlsSettings(cert=str(tmp_path / "tls.crt"), key=str(tmp_path / "tls.key")), clock=clock)
+    tls = ReloadingTls(
+        TlsSettings(cert=str(tmp_path / "tls.crt"), key=str(tmp_path / "tls.key")), clock=clock
+    )
     runner, port = await serve(tls)
     try:
         write_self_signed(tmp_path, "b")
