@@ -139,7 +139,7 @@ async def _dispatch(
     if args.get:
         return await _get(args, context_id, settings, store)
     if args.generate:
-        from interceptor.context.generate import run_generator
+        from handlers.generators import run_generator
 
         document = await run_generator(store, settings, context_id, args.generate, args.tmpl_ctx_var, change)
         if document is not None:

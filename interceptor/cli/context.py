@@ -172,7 +172,7 @@ async def _load(args: argparse.Namespace, settings: Settings, store: ContextStor
 
 
 async def _generate(args: argparse.Namespace, settings: Settings, store: ContextStore) -> int:
-    from interceptor.context.generate import run_generator
+    from handlers.generators import run_generator
 
     await run_generator(store, settings, args.id, args.jsonpath, args.tmpl_ctx_var, _change(args))
     return 0

@@ -1,16 +1,10 @@
-"""``cicdstatemgr --handle-event``: run a pipeline event's handlers through :mod:`handlers.runner`.
-
-Like :mod:`interceptor.context.generate`, this only locates the engine, so the drop-in reports a
-clear error (instead of an import crash) in a build without the handlers package.
-"""
+"""``cicdstatemgr --handle-event``: run a pipeline event's handlers through :mod:`handlers.runner`,
+turning a failed (non-optional) block into a non-zero exit, which cicdstatemgr never did."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from typing import Any
 
-from interceptor.context.generate import NotAvailable
 from interceptor.errors import InterceptorError
 from interceptor.settings import Settings
 from interceptor.store.base import Change, ContextStore, Document
@@ -30,15 +24,9 @@ async def handle_event(
     change: Change,
 ) -> Document:
     """Run ``pipeline=event`` on the stored context; returns the document as stored afterwards."""
-    try:
-        runner: Any = importlib.import_module("handlers.runner")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("handlers", "handlers.runner"):
-            raise
-        raise NotAvailable(
-            "--handle-event is not available: the handlers.runner module is not installed"
-        ) from exc
-    result = await runner.run_event(store, settings, context_id, pipeline, event, list(tmpl_ctx_vars), change)
+    from handlers.runner import run_event  # imported here: plain reads never pay for the handlers
+
+    result = await run_event(store, settings, context_id, pipeline, event, list(tmpl_ctx_vars), change)
     failed = [h.line() for h in result.handlers if h.status == "failed" and not h.optional]
     if failed:
         raise EventFailed(f"{pipeline}={event} on context {context_id!r}: " + "; ".join(failed))
