@@ -7,7 +7,7 @@ in the store (``store.url``, or the config's ``datasources.redis``); after every
 ``yamlfile``/``jsonfile``/``shellfile``/``idfile`` datasources are rewritten as before. Fixed:
 dicts print as JSON, errors are one line on stderr (exit 1) with no help dump, writes are atomic,
 ``--get`` reads the store instead of a possibly stale local file, and ``--init-new`` refuses an
-existing id unless ``--init-force``. See interceptor/context/MIGRATION.md.
+existing id unless ``--init-force``. See the README section "Migrating from cicdstatemgr".
 """
 
 from __future__ import annotations

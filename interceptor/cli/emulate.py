@@ -2,7 +2,7 @@
 
 Loads the Tekton Triggers manifests of a directory, listens like the EventListener would, calls
 the interceptors (HTTP ones at their ``--resolve``d address, core ones in-process), and writes
-every PipelineRun/TaskRun it would create to ``--out``. See ``interceptor/emulator/README.md``.
+every PipelineRun/TaskRun it would create to ``--out``. See the README section "Test your EventListener offline".
 """
 
 from __future__ import annotations
