@@ -31,6 +31,11 @@ lint: $(STAMP)
 bench: $(STAMP) redis
 	$(BIN)/python bench/run.py
 
+## The whole release flow of examples/tekton, locally: fake Slack, service, EventListener emulator.
+## ARGS=--verbose shows why each trigger did not fire; ARGS=--keep keeps logs and the store.
+demo: $(STAMP)
+	$(BIN)/python -m examples.demo $(ARGS)
+
 fuzz: $(STAMP) redis
 	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -m fuzz
 
