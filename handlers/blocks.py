@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from handlers.gate import GATE_KEYS
 from handlers.result import Status
+from interceptor.json_types import describe_yaml_type
 
 if TYPE_CHECKING:
     from handlers.runtime import Runtime
@@ -73,7 +74,7 @@ def split_blocks(handler: HandlerType, config: Any) -> list[Block]:
     """The blocks of one ``event-handlers.<event>.<handler>`` value, in YAML order."""
     name = handler.name
     if not isinstance(config, dict):
-        return [Block(name, "default", error=f"{name}: expected a mapping, got {_kind(config)}")]
+        return [Block(name, "default", error=f"{name}: expected a mapping, got {describe_yaml_type(config)}")]
     if handler.marker in config or _looks_single(handler, config):
         block = Block(name, "default", dict(config))
         if handler.marker not in config:
@@ -96,7 +97,7 @@ def split_blocks(handler: HandlerType, config: Any) -> list[Block]:
                     name,
                     str(block_name),
                     type_config=type_config,
-                    error=f"{name}.{block_name}: {_kind(value)} is neither a named block (a mapping) "
+                    error=f"{name}.{block_name}: {describe_yaml_type(value)} is neither a named block (a mapping) "
                     f"nor a known {name} key ({known})",
                 )
             )
@@ -112,8 +113,3 @@ def _looks_single(handler: HandlerType, config: Mapping[str, Any]) -> bool:
     """A single-form config whose marker is missing (``mesage:`` typo) rather than named blocks."""
     own = handler.keys - {handler.marker}
     return any(k in own and not isinstance(v, dict) for k, v in config.items())
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
-    return names.get(type(value), type(value).__name__)

@@ -26,9 +26,7 @@ from handlers.runtime import Runtime
 from handlers.workspace import Workspace, replay, text_assignment
 from interceptor.context.paths import Assignment, parse_assignment
 from interceptor.errors import InterceptorError, InvalidInput, NotFound
-from interceptor.outbound import OutboundClient
-from interceptor.settings import Settings
-from interceptor.store.base import Change, ContextStore, Document
+from interceptor.store.base import Change, Document
 
 Sets = Sequence[str | Assignment] | Mapping[str, Any]
 TmplCtxVars = Sequence[str] | Mapping[str, Any]
@@ -195,31 +193,3 @@ async def handle_event(
         change = Change(actor=actor, source=f"{source} {pipeline}={event}", paths=workspace.paths)
         result.document = await runtime.store.update(context_id, replay(workspace.writes), change)
     return result
-
-
-async def run_event(
-    store: ContextStore,
-    settings: Settings,
-    context_id: str,
-    pipeline: str,
-    event: str,
-    tmpl_ctx_vars: Sequence[str],
-    change: Change,
-) -> EventResult:
-    """The cicdstatemgr drop-in's ``--handle-event`` on a stored context (what
-    :mod:`interceptor.context.events` calls): print-mode output goes to stdout."""
-    outbound = OutboundClient(settings.outbound)
-    runtime = Runtime(settings, outbound, store, printer=print)
-    try:
-        return await handle_event(
-            runtime,
-            context_id,
-            pipeline,
-            event,
-            tmpl_ctx_vars=tmpl_ctx_vars,
-            allow_missing_event=True,
-            actor=change.actor,
-            source=change.source,
-        )
-    finally:
-        await outbound.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interceptor.errors import Code, InvalidInput
+from interceptor.json_types import describe_json_type
 
 
 @dataclass(frozen=True)
@@ -80,14 +81,14 @@ def parse_request(raw: bytes) -> InterceptorRequest:
         raise InvalidInput(f"failed to parse body as InterceptorRequest: {_json_error(exc)}") from exc
     if not isinstance(data, dict):
         raise InvalidInput(
-            f"failed to parse body as InterceptorRequest: expected a JSON object, got {_kind(data)}"
+            f"failed to parse body as InterceptorRequest: expected a JSON object, got {describe_json_type(data)}"
         )
     body = data.get("body")
     if body is None:
         body = ""
     if not isinstance(body, str):
         raise InvalidInput(
-            f"InterceptorRequest.body: expected a string (the raw event body), got {_kind(body)}"
+            f"InterceptorRequest.body: expected a string (the raw event body), got {describe_json_type(body)}"
         )
     return InterceptorRequest(
         body=body,
@@ -103,7 +104,7 @@ def _header(value: Any) -> dict[str, list[str]]:
         return {}
     if not isinstance(value, dict):
         raise InvalidInput(
-            f"InterceptorRequest.header: expected an object of string lists, got {_kind(value)}"
+            f"InterceptorRequest.header: expected an object of string lists, got {describe_json_type(value)}"
         )
     header: dict[str, list[str]] = {}
     for key, values in value.items():
@@ -111,7 +112,7 @@ def _header(value: Any) -> dict[str, list[str]]:
             values = []
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise InvalidInput(
-                f"InterceptorRequest.header.{key}: expected a list of strings, got {_kind(values)}"
+                f"InterceptorRequest.header.{key}: expected a list of strings, got {describe_json_type(values)}"
             )
         header[key] = values
     return header
@@ -121,7 +122,7 @@ def _object(value: Any, name: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise InvalidInput(f"InterceptorRequest.{name}: expected an object, got {_kind(value)}")
+        raise InvalidInput(f"InterceptorRequest.{name}: expected an object, got {describe_json_type(value)}")
     return value
 
 
@@ -129,14 +130,18 @@ def _context(value: Any) -> TriggerContext | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise InvalidInput(f"InterceptorRequest.context: expected an object or null, got {_kind(value)}")
+        raise InvalidInput(
+            f"InterceptorRequest.context: expected an object or null, got {describe_json_type(value)}"
+        )
     fields = {}
     for name in ("event_url", "event_id", "trigger_id"):
         item = value.get(name, "")
         if item is None:
             item = ""
         if not isinstance(item, str):
-            raise InvalidInput(f"InterceptorRequest.context.{name}: expected a string, got {_kind(item)}")
+            raise InvalidInput(
+                f"InterceptorRequest.context.{name}: expected a string, got {describe_json_type(item)}"
+            )
         fields[name] = item
     return TriggerContext(**fields)
 
@@ -161,9 +166,3 @@ def _json_error(exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"{exc.msg} at line {exc.lineno} column {exc.colno} (char {exc.pos})"
     return str(exc)
-
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
-    )

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import yaml
 
 from interceptor.errors import ConfigError
+from interceptor.json_types import describe_yaml_type
 
 DEFAULT_STORE_URL = "sqlite:///var/lib/interceptor/contexts.db"
 
@@ -185,7 +186,7 @@ def _read_yaml(path: str) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level, got {_type_name(data)}")
+        raise ConfigError(f"{path}: expected a mapping at the top level, got {describe_yaml_type(data)}")
     return data
 
 
@@ -205,7 +206,7 @@ def _build(cls: type, raw: Any, path: str) -> Any:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path or '<top level>'}: expected a mapping, got {_type_name(raw)}")
+        raise ConfigError(f"{path or '<top level>'}: expected a mapping, got {describe_yaml_type(raw)}")
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls) if f.name != "sources"}
     unknown = sorted(set(raw) - known)
@@ -245,12 +246,12 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
         return _build(typing.cast(type, hint), value, path)
     if origin is list:
         if not isinstance(value, list):
-            raise ConfigError(f"{path}: expected a list, got {_type_name(value)}")
+            raise ConfigError(f"{path}: expected a list, got {describe_yaml_type(value)}")
         (item,) = typing.get_args(hint)
         return [_convert(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
-            raise ConfigError(f"{path}: expected a mapping, got {_type_name(value)}")
+            raise ConfigError(f"{path}: expected a mapping, got {describe_yaml_type(value)}")
         _, item = typing.get_args(hint)
         return {str(k): _convert(item, v, f"{path}.{k}") for k, v in value.items()}
     if hint is Any:
@@ -269,14 +270,8 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)  # YAML reads an unquoted numeric secret as a number
-    raise ConfigError(f"{path}: expected {_hint_name(hint)}, got {_type_name(value)} {value!r}"[:300])
+    raise ConfigError(f"{path}: expected {_hint_name(hint)}, got {describe_yaml_type(value)} {value!r}"[:300])
 
 
 def _hint_name(hint: Any) -> str:
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(hint, str(hint))
-
-
-def _type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from interceptor.cel import gotext
 from interceptor.cel.errors import CelError
 from interceptor.cel.values import to_cel
+from interceptor.gojson_errors import GoJsonError, loads, type_mismatch
 from interceptor.protocol import InterceptorRequest
 
 
@@ -21,16 +20,15 @@ class Activation:
         if body == "" and empty_is_object:
             return {}
         try:
-            parsed = json.loads(body)
-        except json.JSONDecodeError as exc:
-            reason = gotext.unmarshal_error(body, exc)
+            parsed = loads(body)
+        except GoJsonError as exc:
             raise CelError(
-                f"error making the evaluation context: failed to parse the body as JSON: {reason}"
+                f"error making the evaluation context: failed to parse the body as JSON: {exc}"
             ) from exc
         if parsed is None:
             return {}
         if not isinstance(parsed, dict):
-            reason = gotext.type_mismatch(parsed, "map[string]interface {}")
+            reason = type_mismatch(parsed, "map[string]interface {}")
             raise CelError(f"error making the evaluation context: failed to parse the body as JSON: {reason}")
         return parsed
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from interceptor.cel.gotext import go_quote
 from interceptor.errors import Code, InvalidInput
+from interceptor.gojson_errors import go_quote
 
 # The stage an expression failed in; each has Tekton's own wording (pkg/interceptors/cel/cel.go).
 PARSE = "parse"

@@ -57,7 +57,7 @@ def to_string(value: Any) -> Any:
     if isinstance(value, celtypes.BoolType):
         return celtypes.StringType("true" if value else "false")
     if isinstance(value, float):
-        return celtypes.StringType(format_go_float(float(value), "g"))
+        return celtypes.StringType(format_go_float(float(value)))
     if isinstance(value, int):
         return celtypes.StringType(str(int(value)))
     if isinstance(value, str):

@@ -10,18 +10,7 @@ from celpy import celtypes
 
 from interceptor.cel.library import CelRuntimeError, Function, NoSuchOverload
 from interceptor.cel.values import is_int
-
-_QUOTE_ESCAPES = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-    "\\": "\\\\",
-    '"': '\\"',
-}
+from interceptor.gojson_errors import BACKSLASH_ESCAPES
 
 
 def _text(value: Any) -> str:
@@ -134,7 +123,7 @@ def reverse(value: Any) -> Any:
 def quote(text: Any) -> Any:
     out = ['"']
     for char in _text(text):
-        out.append(_QUOTE_ESCAPES.get(char, char))
+        out.append(BACKSLASH_ESCAPES.get(char, char))
     out.append('"')
     return celtypes.StringType("".join(out))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -13,9 +12,10 @@ import re2
 import yaml
 from celpy import celtypes
 
-from interceptor.cel import gotext
 from interceptor.cel.library import CelRuntimeError, Function, NoSuchOverload
 from interceptor.cel.values import is_int, to_cel, to_python, type_name
+from interceptor.gojson import marshal
+from interceptor.gojson_errors import GoJsonError, go_quote, loads, type_mismatch
 from interceptor.protocol import canonical_header_key
 
 _QUIET = re2.Options()
@@ -92,7 +92,7 @@ def make_compare_secret(secrets: Mapping[str, Mapping[str, str]] | None) -> Func
 
 def _decode_object(text: str, function: str, parsed: Any, error: str | None) -> Any:
     if error is None and not isinstance(parsed, dict) and parsed is not None:
-        error = gotext.type_mismatch(parsed, "map[string]interface {}")
+        error = type_mismatch(parsed, "map[string]interface {}")
     if error is not None:
         raise CelRuntimeError(f"failed to decode '{text}' in {function}: {error}")
     return to_cel(parsed or {})
@@ -102,9 +102,9 @@ def parse_json(text: Any) -> Any:
     if not isinstance(text, str):
         raise NoSuchOverload
     try:
-        parsed, error = json.loads(str(text)), None
-    except json.JSONDecodeError as exc:
-        parsed, error = None, gotext.unmarshal_error(str(text), exc)
+        parsed, error = loads(str(text)), None
+    except GoJsonError as exc:
+        parsed, error = None, str(exc)
     return _decode_object(str(text), "parseJSON", parsed, error)
 
 
@@ -134,14 +134,12 @@ def parse_url(text: Any) -> Any:
         host = parts.netloc.rpartition("@")[2]
         username, password = parts.username, parts.password
     except ValueError as exc:
-        raise CelRuntimeError(
-            f"failed to decode '{raw}' in parseURL: parse {gotext.go_quote(raw)}: {exc}"
-        ) from exc
+        raise CelRuntimeError(f"failed to decode '{raw}' in parseURL: parse {go_quote(raw)}: {exc}") from exc
     if re.search(r"%(?![0-9A-Fa-f]{2})", raw):
         bad = re.search(r"%.{0,2}", raw[raw.index("%") :])
         escape = bad.group(0) if bad else "%"
         raise CelRuntimeError(
-            f"failed to decode '{raw}' in parseURL: parse {gotext.go_quote(raw)}: invalid URL escape {gotext.go_quote(escape)}"
+            f"failed to decode '{raw}' in parseURL: parse {go_quote(raw)}: invalid URL escape {go_quote(escape)}"
         )
     query_strings: dict[str, list[str]] = {}
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
@@ -164,7 +162,7 @@ def marshal_json(value: Any) -> Any:
     if not isinstance(value, dict | list):
         raise NoSuchOverload
     try:
-        return celtypes.StringType(gotext.marshal(to_python(value), html_escape=True))
+        return celtypes.StringType(marshal(to_python(value)))
     except (TypeError, ValueError) as exc:
         raise CelRuntimeError(str(exc)) from exc
 

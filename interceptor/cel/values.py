@@ -137,33 +137,25 @@ def format_timestamp(value: datetime.datetime) -> str:
 
 def format_duration(value: datetime.timedelta) -> str:
     seconds = value.total_seconds()
-    return f"{format_go_float(seconds, 'g')}s"
+    return f"{format_go_float(seconds)}s"
 
 
-def format_go_float(value: float, mode: str = "g") -> str:
-    """Go's ``strconv.FormatFloat(v, 'g', -1, 64)`` (``mode='g'``, CEL's ``string(double)``) or
-    ``encoding/json``'s float formatting (``mode='json'``): shortest round-trip digits."""
+def format_go_float(value: float) -> str:
+    """Go's ``strconv.FormatFloat(v, 'g', -1, 64)``, CEL's ``string(double)``: shortest round-trip
+    digits. (``encoding/json``'s float text is :func:`interceptor.gojson.go_float`.)"""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
     if value == 0:
-        return "-0" if math.copysign(1, value) < 0 and mode == "g" else "0"
+        return "-0" if math.copysign(1, value) < 0 else "0"
     digits, exponent = _shortest_digits(abs(value))
     sign = "-" if value < 0 else ""
-    if mode == "g":
-        # Go's %g with the shortest precision uses an exponent when exp < -4 or exp >= 6.
-        scientific = exponent < -4 or exponent >= 6
-        if scientific:
-            mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-            exp_sign = "+" if exponent >= 0 else "-"
-            return f"{sign}{mantissa}e{exp_sign}{abs(exponent):02d}"
-        return sign + _fixed(digits, exponent)
-    scientific = abs(value) < 1e-6 or abs(value) >= 1e21
-    if scientific:
+    # Go's %g with the shortest precision uses an exponent when exp < -4 or exp >= 6.
+    if exponent < -4 or exponent >= 6:
         mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
         exp_sign = "+" if exponent >= 0 else "-"
-        return f"{sign}{mantissa}e{exp_sign}{abs(exponent)}"
+        return f"{sign}{mantissa}e{exp_sign}{abs(exponent):02d}"
     return sign + _fixed(digits, exponent)
 
 

@@ -23,10 +23,27 @@ async def handle_event(
     tmpl_ctx_vars: Sequence[str],
     change: Change,
 ) -> Document:
-    """Run ``pipeline=event`` on the stored context; returns the document as stored afterwards."""
-    from handlers.runner import run_event  # imported here: plain reads never pay for the handlers
+    """Run ``pipeline=event`` on the stored context; returns the document as stored afterwards.
+    Print-mode output (no Slack token) goes to stdout."""
+    # Imported here: plain reads never pay for the handlers.
+    from handlers.runner import handle_event as run_handlers
+    from handlers.runtime import Runtime
+    from interceptor.outbound import OutboundClient
 
-    result = await run_event(store, settings, context_id, pipeline, event, list(tmpl_ctx_vars), change)
+    outbound = OutboundClient(settings.outbound)
+    try:
+        result = await run_handlers(
+            Runtime(settings, outbound, store, printer=print),
+            context_id,
+            pipeline,
+            event,
+            tmpl_ctx_vars=list(tmpl_ctx_vars),
+            allow_missing_event=True,  # cicdstatemgr runs nothing for an event without handlers
+            actor=change.actor,
+            source=change.source,
+        )
+    finally:
+        await outbound.close()
     failed = [h.line() for h in result.handlers if h.status == "failed" and not h.optional]
     if failed:
         raise EventFailed(f"{pipeline}={event} on context {context_id!r}: " + "; ".join(failed))

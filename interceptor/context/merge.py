@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from interceptor.errors import InvalidInput
+from interceptor.json_types import describe_yaml_type, preview
 
 KeyPath = tuple[str, ...]
 
@@ -67,10 +68,4 @@ def merge_config(
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer"}
-    return f"{names.get(type(value), type(value).__name__)} ({_preview(value)})"
-
-
-def _preview(value: Any) -> str:
-    text = repr(value) if not isinstance(value, dict | list) else f"{len(value)} entries"
-    return text if len(text) <= 40 else text[:37] + "..."
+    return f"{describe_yaml_type(value)} ({preview(value)})"

@@ -26,6 +26,7 @@ import yaml
 
 from interceptor.context.yaml_files import json_keys, parse_yaml, read_text
 from interceptor.errors import InvalidInput
+from interceptor.json_types import describe_json_type, preview
 
 Mode = Literal["set", "append", "union"]
 FILE_PREFIX = "file://"
@@ -179,8 +180,4 @@ def _unique(items: list[Any]) -> list[Any]:
 
 def describe(value: Any) -> str:
     """A short description of a stored value for error messages: ``a string ('1.2.0')``."""
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number"}
-    preview = repr(value) if not isinstance(value, dict | list) else f"{len(value)} entries"
-    if len(preview) > 40:
-        preview = preview[:37] + "..."
-    return f"{names.get(type(value), type(value).__name__)} ({preview})"
+    return f"{describe_json_type(value)} ({preview(value)})"

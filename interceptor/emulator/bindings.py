@@ -8,13 +8,12 @@ a default for that param, which is then used. The body must be empty or JSON.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from interceptor.emulator import jsonpath
-from interceptor.emulator.gojson import decode_problem
 from interceptor.emulator.model import BindingUse, Manifests, Param, Trigger, TriggerTemplate
+from interceptor.gojson_errors import GoJsonError, loads
 
 
 class BindingError(Exception):
@@ -60,12 +59,12 @@ def event_document(
     """The JSON document binding paths are evaluated against."""
     data: Any = None
     if body:
-        problem = decode_problem(body)
-        if problem is not None:
+        try:
+            data = loads(body, numbers_as_float=True)
+        except GoJsonError as exc:
             raise BindingError(
-                f"failed to ApplyEventValuesToParams: failed to marshal event: failed to unmarshal request body: {problem}"
-            )
-        data = json.loads(body, parse_int=float)
+                f"failed to ApplyEventValuesToParams: failed to marshal event: failed to unmarshal request body: {exc}"
+            ) from exc
     return {
         "body": data,
         "header": {key: ",".join(values) for key, values in header.items()},

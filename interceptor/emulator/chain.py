@@ -16,7 +16,6 @@ from typing import Any
 import aiohttp
 
 from interceptor.emulator.core_interceptors import CoreInterceptors
-from interceptor.emulator.gojson import dumps
 from interceptor.emulator.model import InterceptorUse
 from interceptor.emulator.payload import converted_form
 from interceptor.emulator.resolution import ResolutionError, Resolver
@@ -28,6 +27,7 @@ from interceptor.emulator.wire import (
     decode_response,
     encode_request,
 )
+from interceptor.gojson import marshal
 from interceptor.protocol import parse_request
 
 GO_CLIENT_HEADERS = {
@@ -164,7 +164,7 @@ class ChainRunner:
         if target.core:
             step.kind, step.url = "core", f"in-process:{target.core}"
             response = await self._core.process(target.core, parse_request(step.request.encode("utf-8")))
-            return decode_response(200, dumps(response.to_json()).encode("utf-8"))
+            return decode_response(200, marshal(response.to_json()).encode("utf-8"))
         step.url = target.url
         try:
             async with self._session.post(

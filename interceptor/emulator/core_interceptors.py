@@ -14,10 +14,10 @@ import json
 from collections.abc import Callable
 from typing import Any, cast
 
-from interceptor.emulator.gojson import decode_problem, type_name
 from interceptor.emulator.payload import FORM_CONTENT_TYPE
 from interceptor.emulator.secret_store import SecretLookupError, SecretStore
 from interceptor.errors import Code, InterceptorError
+from interceptor.gojson_errors import GoJsonError, field_mismatch, loads, type_mismatch
 from interceptor.interceptors.base import Interceptor
 from interceptor.protocol import InterceptorRequest, InterceptorResponse, canonical_header_key
 
@@ -203,18 +203,15 @@ def _slack(request: InterceptorRequest) -> InterceptorResponse:
 
 
 def _string_lists(body: str) -> dict[str, list[str]]:
-    problem = decode_problem(body)
-    if problem is not None:
-        raise _Fail(Code.INVALID_ARGUMENT, f"failed to unmarshl slack payload: {problem}")
-    value = json.loads(body)
+    try:
+        value = loads(body)
+    except GoJsonError as exc:
+        raise _Fail(Code.INVALID_ARGUMENT, f"failed to unmarshl slack payload: {exc}") from exc
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise _Fail(
-            Code.INVALID_ARGUMENT,
-            f"failed to unmarshl slack payload: json: cannot unmarshal {type_name(value)} "
-            "into Go value of type map[string][]string",
-        )
+        problem = type_mismatch(value, "map[string][]string")
+        raise _Fail(Code.INVALID_ARGUMENT, f"failed to unmarshl slack payload: {problem}")
     for key, item in value.items():
         bad: Any = None
         target = "[]string"
@@ -225,8 +222,7 @@ def _string_lists(body: str) -> dict[str, list[str]]:
             target = "string"
         if bad is not None:
             raise _Fail(
-                Code.INVALID_ARGUMENT,
-                f"failed to unmarshl slack payload: json: cannot unmarshal {type_name(bad)} into Go value of type {target}",
+                Code.INVALID_ARGUMENT, f"failed to unmarshl slack payload: {type_mismatch(bad, target)}"
             )
         value[key] = item or []
     return value
@@ -238,11 +234,8 @@ def _params(request: InterceptorRequest, struct: str, schema: dict[str, type]) -
         value = request.params.get(name)
         if value is not None and not isinstance(value, expected):
             go_type = "[]string" if expected is list else "struct"
-            raise _Fail(
-                Code.INVALID_ARGUMENT,
-                f"failed to parse interceptor params: invalid json: json: cannot unmarshal {type_name(value)} "
-                f"into Go struct field {struct}.{name} of type {go_type}",
-            )
+            problem = field_mismatch(value, f"{struct}.{name}", go_type)
+            raise _Fail(Code.INVALID_ARGUMENT, f"failed to parse interceptor params: invalid json: {problem}")
     return dict(request.params)
 
 

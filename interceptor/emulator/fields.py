@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from interceptor.emulator.gojson import ordered_from_yaml
 from interceptor.emulator.model import (
     CLUSTER_INTERCEPTOR,
     NAMESPACED_INTERCEPTOR,
@@ -18,6 +17,7 @@ from interceptor.emulator.model import (
     WebhookSpec,
 )
 from interceptor.errors import ConfigError
+from interceptor.gojson import ordered_from_yaml
 
 _LEGACY_INLINE = ("cel", "github", "gitlab", "bitbucket")
 

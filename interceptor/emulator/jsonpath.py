@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from interceptor.emulator.gojson import dumps
+from interceptor.gojson import marshal
 
 _TOKEN = re.compile(
     r"""\[\s*(?:'([^']*)'|"([^"]*)"|(\*)|(-?\d*)\s*:\s*(-?\d*)|(-?\d+))\s*\]|\.?([^.\[\]]+)"""
@@ -85,7 +85,7 @@ def text_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
-        return dumps(value)
+        return marshal(value)
     if isinstance(value, float):
         return go_general(value)
     return str(value)

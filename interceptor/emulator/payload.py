@@ -11,11 +11,11 @@
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from collections.abc import Iterable
 
-from interceptor.emulator.gojson import decode_problem, dumps, go_utf8, type_name
+from interceptor.gojson import go_utf8, marshal
+from interceptor.gojson_errors import GoJsonError, loads, type_mismatch
 from interceptor.protocol import canonical_header_key
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -35,14 +35,13 @@ def go_header(raw_headers: Iterable[tuple[bytes, bytes]]) -> dict[str, list[str]
 
 def payload_error(body: bytes) -> str | None:
     """``Invalid event body format : <go error>`` for a body that is not a JSON object, else None."""
-    text = go_utf8(body)
-    problem = decode_problem(text)
-    if problem is None:
-        value = json.loads(text)
-        if value is None or isinstance(value, dict):
-            return None
-        problem = f"json: cannot unmarshal {type_name(value)} into Go value of type map[string]interface {{}}"
-    return f"Invalid event body format : {problem}"
+    try:
+        value = loads(go_utf8(body))
+    except GoJsonError as exc:
+        return f"Invalid event body format : {exc}"
+    if value is None or isinstance(value, dict):
+        return None
+    return f"Invalid event body format : {type_mismatch(value, 'map[string]interface {}')}"
 
 
 def parse_query(body: str) -> dict[str, list[str]]:
@@ -86,4 +85,4 @@ def converted_form(
     values = parse_query(body)
     if len(values) <= 1:
         return None
-    return dumps(values)
+    return marshal(values)

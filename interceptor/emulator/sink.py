@@ -21,10 +21,10 @@ from typing import Any
 from interceptor.emulator.bindings import BindingError, binding_params, event_document, resolve_params
 from interceptor.emulator.chain import ChainOutcome, ChainRunner
 from interceptor.emulator.events import EventLog, EventRecord, TriggerResult
-from interceptor.emulator.gojson import Ordered, dumps, go_utf8
 from interceptor.emulator.model import EventListener, Manifests, Trigger, TriggerGroup, TriggerSelector
 from interceptor.emulator.payload import go_header, payload_error
 from interceptor.emulator.templates import find_template, render
+from interceptor.gojson import Ordered, go_utf8, marshal
 
 log = logging.getLogger("interceptor.emulator")
 
@@ -59,7 +59,7 @@ class Sink:
                 reply = Ordered(
                     eventListener=el.name, namespace=el.namespace, eventListenerUID="", errorMessage=problem
                 )
-                return SinkReply(400, dumps(reply) + "\n")
+                return SinkReply(400, marshal(reply) + "\n")
         event_id = self.new_event_id()
         record = EventRecord(event_id, method, event_url, self.clock())
         self.events.add(record)
@@ -85,7 +85,7 @@ class Sink:
         reply = Ordered(
             eventListener=el.name, namespace=el.namespace, eventListenerUID=el.uid, eventID=event_id
         )
-        return SinkReply(202, dumps(reply) + "\n", event_id)
+        return SinkReply(202, marshal(reply) + "\n", event_id)
 
     def _start(self, record: EventRecord, job: Any) -> None:
         record.pending += 1

@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from interceptor.emulator.bindings import BindingError, ResolvedParam
-from interceptor.emulator.gojson import dumps, go_string, ordered_from_yaml
 from interceptor.emulator.model import Manifests, Trigger, TriggerTemplate
+from interceptor.gojson import go_string, marshal, ordered_from_yaml
 
 _UNRESOLVED = re.compile(r"\$\((?:tt\.)?params\.([^)]*)\)")
 
@@ -80,7 +80,7 @@ def render(
     rendering = Rendering()
     uid = new_uid()
     for index, resource in enumerate(template.resourcetemplates):
-        text = dumps(ordered_from_yaml(resource))
+        text = marshal(ordered_from_yaml(resource))
         for param in params:
             escaped = go_string(param.value)[1:-1]
             text = text.replace(f"$(tt.params.{param.name})", escaped)

@@ -18,10 +18,10 @@ from typing import Any
 
 import aiohttp
 
-from interceptor.emulator.gojson import dumps, go_utf8
 from interceptor.emulator.model import WebhookSpec
 from interceptor.emulator.payload import go_header
 from interceptor.emulator.resolution import Resolver
+from interceptor.gojson import go_utf8, marshal
 
 WEBHOOK_TIMEOUT_SECONDS = 5.0
 
@@ -43,7 +43,7 @@ def extend_body_with_extensions(body: str, extensions: dict[str, Any]) -> str:
         return body
     stripped = body.strip()
     if not stripped:
-        return dumps({"extensions": extensions})
+        return marshal({"extensions": extensions})
     try:
         decoded = json.loads(stripped)
     except ValueError as exc:
@@ -57,8 +57,8 @@ def extend_body_with_extensions(body: str, extensions: dict[str, Any]) -> str:
     existing = decoded.get("extensions")
     if isinstance(existing, dict):  # rare: the sender already has an ``extensions`` key; re-encode
         decoded["extensions"] = {**existing, **extensions}
-        return dumps(decoded)
-    addition = ",".join(f"{dumps(k)}:{dumps(v)}" for k, v in sorted(extensions.items()))
+        return marshal(decoded)
+    addition = ",".join(f"{marshal(k)}:{marshal(v)}" for k, v in sorted(extensions.items()))
     head = stripped[:-1].rstrip()
     separator = "" if head.endswith("{") else ","
     return f'{head}{separator}"extensions":{{{addition}}}}}'

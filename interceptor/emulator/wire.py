@@ -16,8 +16,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from interceptor.emulator.gojson import Ordered, decode_problem, dumps, go_string, type_name
 from interceptor.errors import Code
+from interceptor.gojson import Ordered, go_string, marshal
+from interceptor.gojson_errors import decode_problem, field_mismatch, type_mismatch
 
 
 class WireError(Exception):
@@ -43,12 +44,12 @@ def encode_request(envelope: RequestEnvelope) -> bytes:
     if envelope.body:
         parts.append(f'"body":{go_string(envelope.body)}')
     if envelope.header:
-        parts.append(f'"header":{dumps(envelope.header)}')
+        parts.append(f'"header":{marshal(envelope.header)}')
     if envelope.extensions:
-        parts.append(f'"extensions":{dumps(envelope.extensions)}')
+        parts.append(f'"extensions":{marshal(envelope.extensions)}')
     if envelope.params:
         # The map is sorted; each value is a RawMessage whose own key order is kept.
-        params = ",".join(f"{go_string(k)}:{dumps(v)}" for k, v in sorted(envelope.params.items()))
+        params = ",".join(f"{go_string(k)}:{marshal(v)}" for k, v in sorted(envelope.params.items()))
         parts.append(f'"interceptor_params":{{{params}}}')
     context = Ordered()
     for key, value in (
@@ -58,7 +59,7 @@ def encode_request(envelope: RequestEnvelope) -> bytes:
     ):
         if value:
             context[key] = value
-    parts.append(f'"context":{dumps(context)}')
+    parts.append(f'"context":{marshal(context)}')
     return ("{" + ",".join(parts) + "}").encode("utf-8")
 
 
@@ -142,9 +143,7 @@ def decode_response(status: int, raw: bytes) -> DecodedResponse:
     if value is None:
         return DecodedResponse()
     if not isinstance(value, _Pairs):
-        raise WireError(
-            f"json: cannot unmarshal {type_name(value)} into Go value of type v1beta1.InterceptorResponse"
-        )
+        raise WireError(type_mismatch(value, "v1beta1.InterceptorResponse"))
     result: dict[str, Any] = {"continue": False, "extensions": {}, "code": 0, "message": ""}
     for key, item in value.pairs:
         name = _field(key, ("extensions", "continue", "status"))
@@ -184,7 +183,7 @@ def _code(item: Any) -> int:
         raise WireError(f"invalid code: {int(item)}")
     if isinstance(item, str) and item in _JSON_CODE_NAMES:
         return _JSON_CODE_NAMES[item]
-    raw = repr(float(item)) if isinstance(item, _FloatLiteral) else dumps(item)
+    raw = repr(float(item)) if isinstance(item, _FloatLiteral) else marshal(item)
     raise WireError(f"invalid code: {json.dumps(raw)}")  # Go: %q of the raw JSON text
 
 
@@ -204,10 +203,7 @@ def _plain(value: Any) -> Any:
 
 
 def _type_error(field_name: str, value: Any, go_type: str) -> str:
-    return (
-        f"json: cannot unmarshal {type_name(value)} into Go struct field "
-        f"InterceptorResponse.{field_name} of type {go_type}"
-    )
+    return field_mismatch(value, f"InterceptorResponse.{field_name}", go_type)
 
 
 def _no_constant(name: str) -> Any:

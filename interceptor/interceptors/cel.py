@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from celpy import celtypes
 
 from interceptor.cel import Activation, CelError
-from interceptor.cel.gotext import json_kind
 from interceptor.cel.overlays import overlay_json, set_path
 from interceptor.errors import Code
+from interceptor.gojson_errors import field_mismatch
 from interceptor.protocol import InterceptorRequest, InterceptorResponse
 
 if TYPE_CHECKING:
@@ -57,8 +57,7 @@ def parse_params(params: dict[str, Any]) -> CelParams:
 
 def _param_error(value: Any, field: str, go_type: str) -> CelError:
     return CelError(
-        f"failed to parse interceptor params: invalid json: json: cannot unmarshal {json_kind(value)} "
-        f"into Go struct field {field} of type {go_type}"
+        f"failed to parse interceptor params: invalid json: {field_mismatch(value, field, go_type)}"
     )
 
 

@@ -20,11 +20,9 @@ code 3 (INVALID_ARGUMENT) and the reason.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from interceptor.cel import Activation
 from interceptor.errors import Code, InterceptorError, InvalidInput, StoreUnavailable
+from interceptor.interceptors.params import bool_param, evaluate_string, expression_param, list_param
 from interceptor.protocol import InterceptorRequest, InterceptorResponse
 from interceptor.services import Services
 
@@ -40,10 +38,11 @@ class ContextInterceptor:
 
     async def process(self, request: InterceptorRequest) -> InterceptorResponse:
         try:
-            expression = _string_param(request.params, "contextId", DEFAULT_CONTEXT_ID)
-            select = _select_param(request.params.get("select"))
-            required = _bool_param(request.params.get("required"), "required", default=True)
-            context_id = self._context_id(expression, request)
+            expression = expression_param(request.params, "contextId", DEFAULT_CONTEXT_ID)
+            select = list_param(request.params, "select", DEFAULT_SELECT, items="top-level keys")
+            required = bool_param(request.params, "required", default=True)
+            variables = Activation.from_request(request)
+            context_id = evaluate_string(self._services.cel, "contextId", expression, variables)
         except InvalidInput as exc:
             return InterceptorResponse.stop(exc.code, exc.message)
         store = self._services.store
@@ -63,41 +62,3 @@ class ContextInterceptor:
             return InterceptorResponse.proceed({"context": {"id": context_id, "found": False}})
         selected = {key: document[key] for key in select if key in document and key not in ("id", "found")}
         return InterceptorResponse.proceed({"context": {"id": context_id, "found": True, **selected}})
-
-    def _context_id(self, expression: str, request: InterceptorRequest) -> str:
-        value = self._services.cel.evaluate(expression, Activation.from_request(request))
-        if not isinstance(value, str) or not value:
-            raise InvalidInput(
-                f"contextId expression {expression!r} gave {json.dumps(value, default=str)[:80]}, "
-                "expected a non-empty string"
-            )
-        return value
-
-
-def _string_param(params: dict[str, Any], name: str, default: str) -> str:
-    value = params.get(name)
-    if value is None or value == "":
-        return default
-    if not isinstance(value, str):
-        raise InvalidInput(f"param {name}: expected a CEL expression string, got {json.dumps(value)[:80]}")
-    return value
-
-
-def _select_param(value: Any) -> list[str]:
-    if value is None:
-        return list(DEFAULT_SELECT)
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
-    raise InvalidInput(f"param select: expected a list of top-level keys, got {json.dumps(value)[:80]}")
-
-
-def _bool_param(value: Any, name: str, *, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise InvalidInput(f"param {name}: expected true or false, got {json.dumps(value)[:80]}")

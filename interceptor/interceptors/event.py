@@ -24,12 +24,13 @@ import asyncio
 import json
 from typing import Any
 
-from handlers.gate import flag
 from handlers.result import EventResult
 from handlers.runner import handle_event
 from handlers.runtime import Runtime
 from interceptor import hop_signature
 from interceptor.errors import Code, InterceptorError, InvalidInput
+from interceptor.interceptors.params import bool_param, evaluate_string, expression_param
+from interceptor.json_types import describe_json_type
 from interceptor.protocol import InterceptorRequest, InterceptorResponse
 from interceptor.services import Services
 
@@ -50,7 +51,7 @@ class EventInterceptor:
             return InterceptorResponse.stop(exc.code, exc.message)
 
     async def _process(self, request: InterceptorRequest) -> InterceptorResponse:
-        if flag(request.params.get("verify"), "param verify", default=True):
+        if bool_param(request.params, "verify", default=True):
             secret = self._services.settings.listener.secret
             hop_signature.verify(
                 [secret] if secret else [],
@@ -119,22 +120,14 @@ class EventInterceptor:
         )
 
     def _param(self, request: InterceptorRequest, body: Any, name: str) -> str:
-        expression = request.params.get(name, DEFAULT_EXPRESSIONS[name])
-        if not isinstance(expression, str) or not expression.strip():
-            raise InvalidInput(f"param {name}: expected a CEL expression string, got {expression!r}")
+        expression = expression_param(request.params, name, DEFAULT_EXPRESSIONS[name])
         variables = {
             "body": body,
             "header": request.header,
             "extensions": request.extensions,
             "requestURL": request.context.event_url if request.context else "",
         }
-        try:
-            value = self._services.cel.evaluate(expression, variables)
-        except InvalidInput as exc:
-            raise InvalidInput(f"param {name}: {exc.message}") from exc
-        if not isinstance(value, str) or not value:
-            raise InvalidInput(f"param {name}: {expression!r} must give a non-empty string, got {value!r}")
-        return value
+        return evaluate_string(self._services.cel, name, expression, variables)
 
 
 def _json_body(raw: str) -> Any:
@@ -148,7 +141,7 @@ def _mapping(value: Any, name: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise InvalidInput(f"body.{name}: expected an object of path: value, got {type(value).__name__}")
+        raise InvalidInput(f"body.{name}: expected an object of path: value, got {describe_json_type(value)}")
     return value
 
 

@@ -14,15 +14,14 @@ A slash command that reached the EventListener directly was rewritten as JSON be
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from interceptor import hop_signature
-from interceptor.errors import Code, InterceptorError, InvalidInput, Unauthenticated
+from interceptor.errors import Code, InterceptorError, Unauthenticated
+from interceptor.interceptors.params import bool_param
 from interceptor.protocol import InterceptorRequest, InterceptorResponse
 from interceptor.services import Services
-from interceptor.slack.event import kind_of
 from interceptor.slack.payload import decode_body, is_converted_form
-from interceptor.slack.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_slack_signature
+from interceptor.slack.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_for_service
 
 CONVERTED_SLASH_COMMAND = (
     "slash command was converted to JSON by the EventListener: its Slack signature cannot be verified; "
@@ -36,18 +35,6 @@ NO_SIGNATURE = (
     f"no signature to check: expected {SIGNATURE_HEADER} (a request from Slack) or "
     f"{hop_signature.SIGNATURE_HEADER} (forwarded by /slack); set verify: false to skip the check"
 )
-
-
-def bool_param(params: dict[str, Any], name: str, default: bool) -> bool:
-    """A boolean param; Tekton params are often strings, so ``"true"``/``"false"`` count too."""
-    value = params.get(name)
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise InvalidInput(f"param {name}: expected true or false, got {kind_of(value)} {str(value)[:40]!r}")
 
 
 class SlackInterceptor:
@@ -88,16 +75,8 @@ class SlackInterceptor:
         if not (slack_sig or slack_ts):
             self._refuse_converted(request.body)
             raise Unauthenticated(NO_SIGNATURE)
-        settings = self._services.settings
         try:
-            verify_slack_signature(
-                settings.signing_secrets,
-                raw,
-                slack_ts,
-                slack_sig,
-                self._services.clock,
-                max_age=settings.slack.maxAgeSeconds,
-            )
+            verify_for_service(self._services, raw, slack_ts, slack_sig)
         except Unauthenticated:
             self._refuse_converted(request.body)
             raise

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interceptor.errors import InvalidInput
+from interceptor.json_types import describe_json_type
 
 INTERACTIVE_TYPES = (
     "block_actions",
@@ -88,15 +89,17 @@ class SlackEvent:
     def from_extension(cls, ext: Any, where: str = "slack") -> SlackEvent:
         """Read back what :meth:`to_extension` produced; raises :class:`InvalidInput` naming the field."""
         if not isinstance(ext, Mapping):
-            raise InvalidInput(f"{where}: expected an object, got {kind_of(ext)}")
+            raise InvalidInput(f"{where}: expected an object, got {describe_json_type(ext)}")
         kind = ext.get("type")
         if not isinstance(kind, str) or kind not in EVENT_TYPES:
-            raise InvalidInput(f"{where}.type: expected one of {', '.join(EVENT_TYPES)}, got {kind_of(kind)}")
+            raise InvalidInput(
+                f"{where}.type: expected one of {', '.join(EVENT_TYPES)}, got {describe_json_type(kind)}"
+            )
         payload = ext.get("payload")
         if payload is None:
             payload = {}
         if not isinstance(payload, dict):
-            raise InvalidInput(f"{where}.payload: expected an object, got {kind_of(payload)}")
+            raise InvalidInput(f"{where}.payload: expected an object, got {describe_json_type(payload)}")
         user = _object(ext, "user", where)
         channel = _object(ext, "channel", where)
         action = _object(ext, "action", where)
@@ -123,23 +126,12 @@ class SlackEvent:
         )
 
 
-def kind_of(value: Any) -> str:
-    """A JSON type name for error messages."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return {dict: "an object", list: "a list", str: "a string", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
-
-
 def _object(parent: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     value = parent.get(key)
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InvalidInput(f"{where}.{key}: expected an object, got {kind_of(value)}")
+        raise InvalidInput(f"{where}.{key}: expected an object, got {describe_json_type(value)}")
     return value
 
 
@@ -147,7 +139,7 @@ def _string(parent: Mapping[str, Any], key: str, where: str) -> str | None:
     value = parent.get(key)
     if value is None or isinstance(value, str):
         return value
-    raise InvalidInput(f"{where}.{key}: expected a string or null, got {kind_of(value)}")
+    raise InvalidInput(f"{where}.{key}: expected a string or null, got {describe_json_type(value)}")
 
 
 def _strings(parent: Mapping[str, Any], key: str, where: str) -> list[str]:
@@ -155,5 +147,5 @@ def _strings(parent: Mapping[str, Any], key: str, where: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InvalidInput(f"{where}.{key}: expected a list of strings, got {kind_of(value)}")
+        raise InvalidInput(f"{where}.{key}: expected a list of strings, got {describe_json_type(value)}")
     return value

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from interceptor.errors import InvalidInput
-from interceptor.slack.event import kind_of
+from interceptor.json_types import describe_json_type
 
 
 def parse_json(text: str, what: str) -> Any:
@@ -37,7 +37,7 @@ class FieldReader:
             return value
         if value is None and not required:
             return None
-        raise InvalidInput(f"{self.path}.{key}: expected a string, got {kind_of(value)}")
+        raise InvalidInput(f"{self.path}.{key}: expected a string, got {describe_json_type(value)}")
 
     def child(self, key: str, *, required: bool = False) -> FieldReader:
         value = self.data.get(key)
@@ -45,15 +45,17 @@ class FieldReader:
             return FieldReader(value, f"{self.path}.{key}")
         if value is None and not required:
             return FieldReader({}, f"{self.path}.{key}")
-        raise InvalidInput(f"{self.path}.{key}: expected an object, got {kind_of(value)}")
+        raise InvalidInput(f"{self.path}.{key}: expected an object, got {describe_json_type(value)}")
 
     def items(self, key: str) -> list[FieldReader]:
         value = self.data.get(key)
         if value is None:
             return []
         if not isinstance(value, list):
-            raise InvalidInput(f"{self.path}.{key}: expected a list, got {kind_of(value)}")
+            raise InvalidInput(f"{self.path}.{key}: expected a list, got {describe_json_type(value)}")
         for index, item in enumerate(value):
             if not isinstance(item, Mapping):
-                raise InvalidInput(f"{self.path}.{key}[{index}]: expected an object, got {kind_of(item)}")
+                raise InvalidInput(
+                    f"{self.path}.{key}[{index}]: expected an object, got {describe_json_type(item)}"
+                )
         return [FieldReader(item, f"{self.path}.{key}[{index}]") for index, item in enumerate(value)]

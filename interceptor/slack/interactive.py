@@ -19,8 +19,9 @@ from dataclasses import replace
 from typing import Any
 
 from interceptor.errors import InvalidInput
+from interceptor.json_types import describe_json_type
 from interceptor.slack.action_data import decode_action_data
-from interceptor.slack.event import INTERACTIVE_TYPES, SlackAction, SlackEvent, kind_of
+from interceptor.slack.event import INTERACTIVE_TYPES, SlackAction, SlackEvent
 from interceptor.slack.field_reader import FieldReader, parse_json
 from interceptor.slack.values import actions_values, element_values, view_state_values
 
@@ -32,10 +33,12 @@ def decode_interactive(text: str) -> SlackEvent:
 
 def decode_interactive_object(payload: Any) -> SlackEvent:
     if not isinstance(payload, dict):
-        raise InvalidInput(f"payload: expected a JSON object, got {kind_of(payload)}")
+        raise InvalidInput(f"payload: expected a JSON object, got {describe_json_type(payload)}")
     kind = payload.get("type")
     if not isinstance(kind, str):
-        raise InvalidInput(f"payload.type: expected a string naming the payload kind, got {kind_of(kind)}")
+        raise InvalidInput(
+            f"payload.type: expected a string naming the payload kind, got {describe_json_type(kind)}"
+        )
     decoder = _INTERACTIVE_DECODERS.get(kind)
     if decoder is None:
         raise InvalidInput(

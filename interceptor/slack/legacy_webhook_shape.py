@@ -7,24 +7,20 @@
 * a slash command: every field mapped to its first value.
 * any other form: ``{}``, as the handler did.
 
-Serialised like Go's ``encoding/json`` encoder: sorted keys, ``<``, ``>``, ``&``, U+2028 and U+2029
-escaped, UTF-8, trailing newline (a lone surrogate stays a ``\\uXXXX`` escape, valid JSON).
+The web layer writes it as the handler's ``json.Encoder`` did: :func:`interceptor.gojson.marshal`
+plus a trailing newline.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from interceptor.errors import InvalidInput
-from interceptor.slack.event import kind_of
+from interceptor.json_types import describe_json_type
 from interceptor.slack.field_reader import parse_json
 from interceptor.slack.values import actions_values, view_state_values
 
-_GO_ESCAPES = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
 _VIEW_TYPES = ("view_submission", "view_closed")
 
 
@@ -40,7 +36,7 @@ def webhook_body(fields: Mapping[str, str]) -> dict[str, Any]:
 def interactive_shape(payload_text: str) -> dict[str, Any]:
     payload = parse_json(payload_text, "payload")
     if not isinstance(payload, dict):
-        raise InvalidInput(f"payload: expected a JSON object, got {kind_of(payload)}")
+        raise InvalidInput(f"payload: expected a JSON object, got {describe_json_type(payload)}")
     shaped = dict(payload)
     actions = payload.get("actions")
     shaped["action_values"] = actions_values(actions) if isinstance(actions, list) else []
@@ -48,9 +44,3 @@ def interactive_shape(payload_text: str) -> dict[str, Any]:
     if payload.get("type") in _VIEW_TYPES and isinstance(view, Mapping):
         shaped["values"] = view_state_values(view)
     return shaped
-
-
-def go_json(data: Any) -> bytes:
-    """``data`` encoded as Go's ``json.Encoder`` would (see the module docstring)."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return (text.translate(_GO_ESCAPES) + "\n").encode("utf-8", errors="backslashreplace")

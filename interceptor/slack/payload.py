@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from interceptor.errors import InvalidInput
+from interceptor.json_types import describe_json_type
 from interceptor.slack.event import (
     EVENTS_API_TYPES,
     INTERACTIVE_TYPES,
     SlackEvent,
-    kind_of,
 )
 from interceptor.slack.field_reader import FieldReader, parse_json
 from interceptor.slack.form import first_values, parse_form, payload_field
@@ -38,6 +38,14 @@ def decode_body(body: str, *, accept_forwarded: bool = True) -> SlackEvent:
     return decode_fields(first_values(parse_form(body)))
 
 
+def body_text(raw: bytes) -> str:
+    """A raw request body as text; Slack sends UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"body is not UTF-8 text (invalid byte at offset {exc.start})") from exc
+
+
 def is_converted_form(data: Any) -> bool:
     """True for the EventListener's ``{"k": ["v"]}`` rewrite of a form body (Tekton §2.2)."""
     return (
@@ -51,7 +59,7 @@ def is_converted_form(data: Any) -> bool:
 
 def decode_json_body(data: Any, *, accept_forwarded: bool = True) -> SlackEvent:
     if not isinstance(data, dict):
-        raise InvalidInput(f"body: expected a JSON object, got {kind_of(data)}")
+        raise InvalidInput(f"body: expected a JSON object, got {describe_json_type(data)}")
     if accept_forwarded and "slack" in data and "type" not in data:
         return SlackEvent.from_extension(data["slack"])
     if is_converted_form(data):

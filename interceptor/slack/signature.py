@@ -11,8 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from interceptor.errors import Unauthenticated
+
+if TYPE_CHECKING:
+    from interceptor.services import Services
 
 SIGNATURE_HEADER = "X-Slack-Signature"
 TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
@@ -57,3 +61,16 @@ def verify_slack_signature(
         matched |= hmac.compare_digest(compute_signature(secret, timestamp, body).encode(), given)
     if not matched:
         raise Unauthenticated("Slack signature mismatch")
+
+
+def verify_for_service(services: Services, body: bytes, timestamp: str, signature: str) -> None:
+    """:func:`verify_slack_signature` with the service's signing secrets, time window and clock."""
+    settings = services.settings
+    verify_slack_signature(
+        settings.signing_secrets,
+        body,
+        timestamp,
+        signature,
+        services.clock,
+        max_age=settings.slack.maxAgeSeconds,
+    )

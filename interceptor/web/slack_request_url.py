@@ -25,8 +25,8 @@ from interceptor.services import Services
 from interceptor.slack.event import SlackEvent
 from interceptor.slack.form import parse_form
 from interceptor.slack.forwarder import Forwarder
-from interceptor.slack.payload import decode_body
-from interceptor.slack.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_slack_signature
+from interceptor.slack.payload import body_text, decode_body
+from interceptor.slack.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_for_service
 from interceptor.templating import TemplateError, render
 
 log = logging.getLogger(__name__)
@@ -46,21 +46,15 @@ class SlackRequestUrl:
         raw = await request.read()
         if _is_ssl_check(raw):
             return web.Response(status=200)
-        settings = self._services.settings
+        timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+        signature = request.headers.get(SIGNATURE_HEADER, "")
         try:
-            verify_slack_signature(
-                settings.signing_secrets,
-                raw,
-                request.headers.get(TIMESTAMP_HEADER, ""),
-                request.headers.get(SIGNATURE_HEADER, ""),
-                self._services.clock,
-                max_age=settings.slack.maxAgeSeconds,
-            )
+            verify_for_service(self._services, raw, timestamp, signature)
         except Unauthenticated as exc:
             log.warning("slack request refused", extra={"reason": exc.message})
             return web.json_response({"error": exc.message}, status=401)
         try:
-            event = decode_body(_text(raw), accept_forwarded=False)
+            event = decode_body(body_text(raw), accept_forwarded=False)
         except InvalidInput as exc:
             log.warning("slack request not understood", extra={"reason": exc.message})
             return web.json_response({"error": exc.message}, status=400)
@@ -141,10 +135,3 @@ def _is_ssl_check(raw: bytes) -> bool:
         return False
     fields = parse_form(raw.decode("ascii", errors="replace"))
     return fields.get("ssl_check") == ["1"] and "command" not in fields
-
-
-def _text(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"body is not UTF-8 text (invalid byte at offset {exc.start})") from exc

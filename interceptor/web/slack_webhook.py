@@ -20,13 +20,15 @@ from typing import Any
 from aiohttp import web
 
 from interceptor.errors import InvalidInput, Unauthenticated
+from interceptor.gojson import marshal
+from interceptor.json_types import describe_json_type
 from interceptor.services import Services
-from interceptor.slack.event import EVENTS_API_TYPES, INTERACTIVE_TYPES, kind_of
+from interceptor.slack.event import EVENTS_API_TYPES, INTERACTIVE_TYPES
 from interceptor.slack.field_reader import parse_json
 from interceptor.slack.form import first_values, parse_form, payload_field
-from interceptor.slack.legacy_webhook_shape import go_json, interactive_shape, webhook_body
-from interceptor.slack.payload import is_converted_form
-from interceptor.slack.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_slack_signature
+from interceptor.slack.legacy_webhook_shape import interactive_shape, webhook_body
+from interceptor.slack.payload import body_text, is_converted_form
+from interceptor.slack.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_for_service
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +58,16 @@ class SlackWebhook:
             except Unauthenticated as exc:
                 return _refuse(401, exc.message)
         try:
-            body = _decode(_text(raw))
+            body = _decode(body_text(raw))
         except InvalidInput as exc:
             return _refuse(400, exc.message)
-        return web.Response(status=200, body=go_json(body), content_type="application/json")
+        # slack-payload-handler wrote its answer with json.Encoder, which ends it with a newline.
+        return web.Response(status=200, body=(marshal(body) + "\n").encode(), content_type="application/json")
 
     def _verify(self, raw: bytes, request: web.Request) -> None:
-        settings = self._services.settings
-        verify_slack_signature(
-            settings.signing_secrets,
-            raw,
-            request.headers.get(TIMESTAMP_HEADER, ""),
-            request.headers.get(SIGNATURE_HEADER, ""),
-            self._services.clock,
-            max_age=settings.slack.maxAgeSeconds,
-        )
+        timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        verify_for_service(self._services, raw, timestamp, signature)
 
 
 def _decode(text: str) -> dict[str, Any]:
@@ -85,7 +82,7 @@ def _decode(text: str) -> dict[str, Any]:
             return data
         raise InvalidInput(
             'JSON body is neither the EventListener\'s pre-parsed form {"field": ["value"]} nor a '
-            f"Slack JSON body with a known 'type' (got {kind_of(data)})"
+            f"Slack JSON body with a known 'type' (got {describe_json_type(data)})"
         )
     payload = payload_field(text)
     if payload is not None:
@@ -114,10 +111,3 @@ def _verify_flag(value: str | None) -> bool:
 def _refuse(status: int, message: str) -> web.Response:
     log.warning("slack webhook refused", extra={"status": status, "reason": message})
     return web.json_response({"error": message}, status=status)
-
-
-def _text(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"body is not UTF-8 text (invalid byte at offset {exc.start})") from exc

@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_check(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "interceptor", "check", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "interceptor", "check", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
 
 
