@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import socket
 
 from interceptor.cli.options import add_common_options, settings_from_args
+from interceptor.errors import ConfigError
 
 log = logging.getLogger("interceptor.serve")
 
@@ -35,9 +37,12 @@ def main(argv: list[str]) -> int:
 
     configure_logging(args.log_level)
     tls = ReloadingTls(server.tls) if server.tls else None
+    # Bind before starting, so `--port 0` can print the port the kernel chose.
+    sock = _bind(server.host, server.port)
+    port = sock.getsockname()[1]
     scheme = "https" if tls else "http"
     shown_host = "127.0.0.1" if server.host in ("0.0.0.0", "") else server.host  # noqa: S104
-    base = f"{scheme}://{shown_host}:{server.port}"
+    base = f"{scheme}://{shown_host}:{port}"
     from handlers.delivery import describe_slack_delivery
 
     log.info("starting", extra={"url": base, "store": _display_store(settings.store.url)})
@@ -53,14 +58,27 @@ def main(argv: list[str]) -> int:
     )
     web.run_app(
         create_app(settings),
-        host=server.host,
-        port=server.port,
+        sock=sock,
         ssl_context=tls.context if tls else None,
         shutdown_timeout=server.shutdownTimeoutSeconds,
         access_log=None,
         print=None,
     )
     return 0
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"server: cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
 
 
 def _display_store(url: str) -> str:

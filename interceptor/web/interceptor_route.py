@@ -9,6 +9,8 @@ interceptors), so a slow store answers code 4 instead of holding the EventListen
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import logging
 
 from aiohttp import web
@@ -18,6 +20,9 @@ from interceptor.protocol import InterceptorResponse, parse_request
 from interceptor.web.keys import INTERCEPTORS, SERVICES
 
 log = logging.getLogger(__name__)
+
+# Compact like Go's encoding/json: the answer goes to a machine, and a Slack extension is ~4 KB.
+compact_json = functools.partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
 
 
 async def handle_interceptor(request: web.Request) -> web.Response:
@@ -49,4 +54,4 @@ async def handle_interceptor(request: web.Request) -> web.Response:
             "interceptor stopped the trigger",
             extra={"interceptor": name, "code": int(response.code), "reason": response.message},
         )
-    return web.json_response(response.to_json())
+    return web.json_response(response.to_json(), dumps=compact_json)
