@@ -6,6 +6,8 @@ cicdstatemgr: apply ``sets`` to the document, run every handler block in merged 
 blocks see earlier writes), then persist. Persisting is ONE ``store.update`` that replays the
 recorded writes (sets first, then the handlers', in order) onto the freshly read stored document
 and appends one history entry, so concurrent events on one context never lose each other's writes.
+That entry is written for every event run, even one that wrote nothing (``paths: []``): its
+``details`` name the event and every block's outcome (:func:`history_details`).
 
 A block's failure is a result (``status: failed``), not an exception; the other blocks still run
 and their writes are still stored. Exceptions are for the run itself: a missing context, pipeline
@@ -137,6 +139,15 @@ async def run_block(
     return _finish(result)
 
 
+def history_details(result: EventResult) -> dict[str, Any]:
+    """What the history entry of an event run records besides its paths: the event and every
+    block's outcome, so a failed (or skipped) handler is part of the audit trail."""
+    return {
+        "event": f"{result.pipeline}={result.event}",
+        "handlers": [handler.to_json() for handler in result.handlers],
+    }
+
+
 def _finish(result: HandlerResult) -> HandlerResult:
     if result.status == FAILED and result.optional:
         result.detail = f"optional, ignored: {result.detail}"
@@ -190,6 +201,11 @@ async def handle_event(
     results = await run_handlers(runtime, workspace, handlers)
     result = EventResult(context_id, pipeline, event, results, workspace.document, workspace.paths)
     if persist and not runtime.dry_run and runtime.store is not None:
-        change = Change(actor=actor, source=f"{source} {pipeline}={event}", paths=workspace.paths)
+        change = Change(
+            actor=actor,
+            source=f"{source} {pipeline}={event}",
+            paths=workspace.paths,
+            details=history_details(result),
+        )
         result.document = await runtime.store.update(context_id, replay(workspace.writes), change)
     return result

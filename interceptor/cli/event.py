@@ -5,7 +5,8 @@ block; it exits 1 when a block failed that is not ``optional: true``. ``--dry-ru
 request that would be sent (secrets masked as ``***``) and sends and stores nothing.
 
 ``post`` sends ``{"contextId", "pipeline", "event", "set": {path: value}, "vars": {key: value}}``,
-signed with ``listener.secret``, to the EventListener (which runs the ``event`` interceptor); it
+signed with ``listener.secret`` (timestamp and signature headers; a retry re-sends the same signed
+bytes, so the ``event`` interceptor runs it at most once), to the EventListener; it
 prints the listener's reply and exits 1 on a non-2xx reply or when the listener cannot be reached
 after the retries. ``--set`` values are resolved here: ``P:=JSON`` is sent typed and
 ``file://F`` is read on this machine and sent as its content.

@@ -1,8 +1,10 @@
 """Who made a change (the actor) and how a context's history is printed.
 
 The actor is ``--actor``, else ``$INTERCEPTOR_ACTOR``, else the OS user. ``history`` prints one JSON
-object per line (``{"at": ..., "actor": ..., "paths": [...], "source": ...}``, oldest first), which
-``jq`` and ``grep`` read directly; ``--format yaml`` prints a YAML list instead.
+object per line (``{"at": ..., "actor": ..., "paths": [...], "source": ..., "time": ...}``, oldest
+first), which ``jq`` and ``grep`` read directly; ``--format yaml`` prints a YAML list instead. An
+entry written by an event run also has ``"details": {"event": "<pipeline>=<event>", "handlers":
+[{"type", "block", "status", "detail"}]}``, so a handler that failed is visible in the audit trail.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from interceptor.store.base import HistoryEntry
 
@@ -31,7 +34,7 @@ def resolve_actor(explicit: str | None = None, environ: Mapping[str, str] | None
 
 def format_history(entries: Sequence[HistoryEntry], output: str = "json") -> str:
     """JSON lines (default) or a YAML list; ``at`` is unix seconds, ``time`` the same in ISO 8601."""
-    rows = [{**entry.to_json(), "time": _iso(entry.at)} for entry in entries]
+    rows = [_row(entry) for entry in entries]
     if output == "yaml":
         import yaml
 
@@ -39,6 +42,16 @@ def format_history(entries: Sequence[HistoryEntry], output: str = "json") -> str
             str(yaml.safe_dump(rows, default_flow_style=False, sort_keys=False)).rstrip("\n") if rows else ""
         )
     return "\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+
+
+def _row(entry: HistoryEntry) -> dict[str, Any]:
+    """The entry with ``time`` beside ``at``; the (long) ``details`` come last."""
+    row = entry.to_json()
+    details = row.pop("details", None)
+    row["time"] = _iso(entry.at)
+    if details:
+        row["details"] = details
+    return row
 
 
 def _iso(at: float) -> str:

@@ -11,8 +11,12 @@ may call this interceptor for the same ``context.event_id``. The first claims
 ``event:{event_id}`` in the store and records its response for ``store.eventResultTtlSeconds``;
 the others return that recorded response (waiting briefly while it is still running).
 
-Outcomes: a missing context, pipeline or event → ``continue: false``, code 5; a bad signature →
-16; the store unreachable → 14. Handler failures do **not** stop the trigger: they are reported
+Replays: a signed body re-sent to the EventListener gets a new ``event_id``, so the once-per-event
+claim alone would run it again; the hop's signature is therefore claimed per trigger first
+(:func:`~interceptor.hop_signature.refuse_replay`), and a signature seen before is refused (code 16).
+
+Outcomes: a missing context, pipeline or event → ``continue: false``, code 5; a bad signature or a
+replayed request → 16; the store unreachable → 14. Handler failures do **not** stop the trigger: they are reported
 in ``extensions.event.handlers`` with ``continue: true``, so a later CEL interceptor can branch on
 them (``extensions.event.handlers.exists(h, h.status == 'failed')``) and the run is not lost
 because, say, Slack was briefly down.
@@ -53,13 +57,15 @@ class EventInterceptor:
     async def _process(self, request: InterceptorRequest) -> InterceptorResponse:
         if bool_param(request.params, "verify", default=True):
             secret = self._services.settings.listener.secret
-            hop_signature.verify(
+            hop = hop_signature.verify(
                 [secret] if secret else [],
                 request.body.encode(),
                 request.first_header(hop_signature.TIMESTAMP_HEADER),
                 request.first_header(hop_signature.SIGNATURE_HEADER),
                 self._services.clock,
             )
+            trigger_id = request.context.trigger_id if request.context else ""
+            await hop_signature.refuse_replay(self._services.store, hop, trigger_id, self._services.clock)
         body = _json_body(request.body)
         names = {name: self._param(request, body, name) for name in DEFAULT_EXPRESSIONS}
         sets = _mapping(body.get("set") if isinstance(body, dict) else None, "set")

@@ -4,7 +4,9 @@ Unlike Tekton's core ``slack`` interceptor (which only checks that ``X-Slack-Sig
 tektoncd/triggers#2029), the signature is verified. Any one of these is accepted:
 
 (a) a valid Slack ``v0`` signature over the raw body (``payload=`` forms and Events API JSON);
-(b) a valid ``X-Interceptor-Signature`` over ``{"slack": …}`` forwarded by our ``/slack``;
+(b) a valid ``X-Interceptor-Signature`` over ``{"slack": …}`` forwarded by our ``/slack``, whose
+    signature this trigger has not seen before (a replayed forward is refused, code 16; the claim is in
+    the store, so an unreachable store is code 14);
 (c) the param ``verify: false``.
 
 A slash command that reached the EventListener directly was rewritten as JSON before the chain
@@ -44,7 +46,7 @@ class SlackInterceptor:
     async def process(self, request: InterceptorRequest) -> InterceptorResponse:
         try:
             if bool_param(request.params, "verify", default=True):
-                self._verify(request)
+                await self._verify(request)
             event = decode_body(request.body)
         except InterceptorError as exc:
             return InterceptorResponse.stop(exc.code, exc.message)
@@ -55,20 +57,22 @@ class SlackInterceptor:
             )
         return InterceptorResponse.proceed({"slack": event.to_extension()})
 
-    def _verify(self, request: InterceptorRequest) -> None:
+    async def _verify(self, request: InterceptorRequest) -> None:
         """Raise :class:`Unauthenticated` naming the failed check, unless (a) or (b) holds."""
         # Go's encoding/json wrote the body as UTF-8, so encoding it again restores the raw bytes.
         raw = request.body.encode("utf-8", errors="surrogatepass")
         hop_sig = request.first_header(hop_signature.SIGNATURE_HEADER)
         if hop_sig:
             secret = self._services.settings.listener.secret
-            hop_signature.verify(
+            hop = hop_signature.verify(
                 [secret] if secret else [],
                 raw,
                 request.first_header(hop_signature.TIMESTAMP_HEADER),
                 hop_sig,
                 self._services.clock,
             )
+            trigger_id = request.context.trigger_id if request.context else ""
+            await hop_signature.refuse_replay(self._services.store, hop, trigger_id, self._services.clock)
             return
         slack_sig = request.first_header(SIGNATURE_HEADER)
         slack_ts = request.first_header(TIMESTAMP_HEADER)

@@ -2,7 +2,9 @@
 
 ``/slack`` must answer Slack within 3 seconds whatever happens downstream, so it only calls
 :meth:`Forwarder.submit` and returns. The forward is signed JSON ``{"slack": <extensions.slack>}``
-(DESIGN §2 hop signature), POSTed with retries and backoff. When it finally fails, or
+(DESIGN §2 hop signature, signed once per event: the retries of one forward re-send the same signed
+bytes, and each is a new delivery to the EventListener, so at most one of them creates runs),
+POSTed with retries and backoff. When it finally fails, or
 ``listener.url`` is not set, the user is told through ``response_url`` and the failure is logged:
 nothing is dropped silently. Every task is tracked; :meth:`close` drains them on shutdown and
 cancels (and logs) whatever outlives the grace period.

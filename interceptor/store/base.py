@@ -21,11 +21,16 @@ Document = dict[str, Any]
 
 @dataclass(frozen=True)
 class Change:
-    """What one write did, for the history: who, from where, which paths."""
+    """What one write did, for the history: who, from where, which paths.
+
+    ``details`` is free JSON stored with the entry in the same atomic write (the event runner puts
+    the event and its handlers' outcomes there, so a failed notification is part of the audit trail).
+    """
 
     actor: str
     source: str
     paths: list[str]
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,19 @@ class HistoryEntry:
     actor: str
     source: str
     paths: list[str]
+    details: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"at": self.at, "actor": self.actor, "paths": self.paths, "source": self.source}
+        """``{"at", "actor", "paths", "source"}``, plus ``"details"`` only when there are any."""
+        entry: dict[str, Any] = {
+            "at": self.at,
+            "actor": self.actor,
+            "paths": self.paths,
+            "source": self.source,
+        }
+        if self.details:
+            entry["details"] = self.details
+        return entry
 
 
 @dataclass(frozen=True)
@@ -47,10 +62,14 @@ class Lease:
 
 @dataclass
 class Mutation:
-    """The result of a ``mutate`` callback: the new document and the paths it touched."""
+    """The result of a ``mutate`` callback: the new document and the paths it touched.
+
+    ``paths=None`` leaves the history to the :class:`Change`'s paths; a list, even an empty one
+    (a write that changed nothing, such as an event whose handlers wrote nothing), is recorded as is.
+    """
 
     document: Document
-    paths: list[str] = field(default_factory=list)
+    paths: list[str] | None = None
 
 
 class ContextStore(Protocol):

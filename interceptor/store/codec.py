@@ -48,11 +48,18 @@ def load_record(key: str, raw: str | bytes) -> Any:
     return _load(raw, f"record {key}")
 
 
-def history_paths(change: Change, mutation: Mutation | None = None) -> list[str]:
-    """The paths a history entry names: the mutation's own, else the change's, else the whole document."""
-    if mutation is not None and mutation.paths:
-        return list(mutation.paths)
-    return list(change.paths) or [WHOLE_DOCUMENT]
+def creation_entry(at: float, change: Change) -> HistoryEntry:
+    """The history entry of a ``create``: the change's paths, else the whole document."""
+    return HistoryEntry(
+        at, change.actor, change.source, list(change.paths) or [WHOLE_DOCUMENT], change.details
+    )
+
+
+def update_entry(at: float, change: Change, mutation: Mutation) -> HistoryEntry:
+    """The history entry of an ``update``: the mutation's paths when it states them (an empty list
+    included: nothing was written), else the change's."""
+    paths = change.paths if mutation.paths is None else mutation.paths
+    return HistoryEntry(at, change.actor, change.source, list(paths), change.details)
 
 
 def dump_history_entry(entry: HistoryEntry) -> str:
@@ -64,12 +71,18 @@ def load_history(context_id: str, raws: Sequence[str | bytes]) -> list[HistoryEn
     for index, raw in enumerate(raws):
         value = _load(raw, f"context {context_id}: history entry {index}")
         try:
+            if not isinstance(value, dict):
+                raise TypeError(f"expected an object, got {type(value).__name__}")
+            details = value.get("details", {})
+            if not isinstance(details, dict):
+                raise TypeError(f"details must be an object, got {type(details).__name__}")
             entries.append(
                 HistoryEntry(
                     at=float(value["at"]),
                     actor=str(value["actor"]),
                     source=str(value["source"]),
                     paths=[str(path) for path in value["paths"]],
+                    details=details,
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:

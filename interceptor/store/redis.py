@@ -100,7 +100,6 @@ class RedisStore:
         self._delete = client.register_script(redis_scripts.DELETE)
         self._lock = client.register_script(redis_scripts.LOCK)
         self._unlock = client.register_script(redis_scripts.UNLOCK)
-        self._claim = client.register_script(redis_scripts.CLAIM)
 
     @asynccontextmanager
     async def _talking(self, context_id: str | None = None) -> AsyncIterator[None]:
@@ -137,7 +136,7 @@ class RedisStore:
     ) -> None:
         keys = ContextKeys.of(context_id)
         text = codec.dump_document(context_id, document)
-        entry = HistoryEntry(self._clock(), change.actor, change.source, codec.history_paths(change))
+        entry = codec.creation_entry(self._clock(), change)
         args: list[str | int] = [text, codec.dump_history_entry(entry), "1" if force else "0", self._idle_ms]
         async with self._talking(context_id):
             result = await self._create(keys=[keys.doc, keys.history, keys.fence], args=args)
@@ -164,9 +163,7 @@ class RedisStore:
                 raise NotFound(f"context {context_id} not found")
             mutation = mutate(codec.load_document(context_id, raw))
             text = codec.dump_document(context_id, mutation.document)
-            entry = HistoryEntry(
-                self._clock(), change.actor, change.source, codec.history_paths(change, mutation)
-            )
+            entry = codec.update_entry(self._clock(), change, mutation)
             sha = hashlib.sha1(_as_bytes(raw), usedforsecurity=False).hexdigest()
             token = "" if lock_token is None else str(lock_token)
             args: list[str | int] = [sha, text, codec.dump_history_entry(entry), self._idle_ms, token]
@@ -245,11 +242,21 @@ class RedisStore:
     # -- records ----------------------------------------------------------------------------------
 
     async def claim(self, key: str, ttl_seconds: float) -> bool:
+        """One ``SET key token NX PX ttl``: no script on the /slack ack path.
+
+        The value is a token unique to this call. The client re-sends a command whose reply was
+        lost (``retry_on_error``), and that re-sent SET finds the key its first attempt created; so
+        a refusal reads the key back and still grants the claim when it holds this call's token.
+        Only a refused claim (a duplicate, the rare case) costs that second round trip.
+        """
         redis_key = claim_key(key)
         ttl = check_ttl(ttl_seconds, "claim ttl")
+        token = uuid.uuid4().hex
         async with self._talking():
-            claimed = await self._claim(keys=[redis_key], args=[uuid.uuid4().hex, to_millis(ttl)])
-        return int(claimed) == 1
+            if await self._client.set(redis_key, token, nx=True, px=to_millis(ttl)):
+                return True
+            holder = await self._client.get(redis_key)
+        return holder is not None and _as_bytes(holder) == token.encode()
 
     async def put_record(self, key: str, value: Any, ttl_seconds: float) -> None:
         redis_key = record_key(key)

@@ -7,9 +7,10 @@ they share a slot, which the ``{<id>}`` hash tag guarantees (see :mod:`intercept
 locally, and the script stores the result only if the document still hashes to what was read
 (else ``changed``, and the client retries). It also checks the lease atomically with the write.
 Scripts that a client may re-send after a lost reply (redis-py retries on connection errors)
-recognise their own earlier success, so a write is never applied twice and a claim or lease is
-never refused to its own taker: ``update``/``create`` compare the last history entry, ``lock`` and
-``claim`` a per-call nonce.
+recognise their own earlier success, so a write is never applied twice and a lease is never
+refused to its own taker: ``update``/``create`` compare the last history entry (which carries its
+``details`` too), ``lock`` a per-call nonce. A claim needs no script: it is one ``SET NX PX`` with a
+per-call token (see :meth:`~interceptor.store.redis.RedisStore.claim`).
 
 Idle expiry: with ``idle_ms > 0`` every write sets that expiry on the document and history, and at
 least that on the fencing counter; with ``idle_ms == 0`` they are made persistent. The lease key
@@ -136,10 +137,3 @@ redis.call('SET', KEYS[1], lease_json(lease['token'], lease['expires_at'], lease
 return 1
 """
 )
-
-# KEYS: claim. ARGV: nonce, ttl_ms.
-CLAIM = """
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
-return 0
-"""

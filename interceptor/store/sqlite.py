@@ -198,8 +198,7 @@ class SqliteStore:
                 " SET document = excluded.document, updated_at = excluded.updated_at",
                 (context_id, text, now),
             )
-            paths = codec.history_paths(change)
-            self._append_history(conn, context_id, HistoryEntry(now, change.actor, change.source, paths))
+            self._append_history(conn, context_id, codec.creation_entry(now, change))
 
     async def update(
         self,
@@ -235,8 +234,7 @@ class SqliteStore:
             conn.execute(
                 "UPDATE contexts SET document = ?, updated_at = ? WHERE id = ?", (text, now, context_id)
             )
-            paths = codec.history_paths(change, mutation)
-            self._append_history(conn, context_id, HistoryEntry(now, change.actor, change.source, paths))
+            self._append_history(conn, context_id, codec.update_entry(now, change, mutation))
         return text
 
     async def delete(self, context_id: str) -> bool:

@@ -122,11 +122,6 @@ async def test_event_interceptor_reports_the_failure_in_the_event_result(
     assert len(slack.requests) == attempts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="history entries carry only actor/source/paths: a failed handler leaves no trace in the history "
-    "(handlers/runner.py persists Change(actor, source, paths); HistoryEntry has no outcome field)",
-)
 async def test_handler_failure_is_recorded_in_the_history(tmp_path: Path) -> None:
     async with Recorder(default=Reply(500, "internal error")) as slack:
         data = config(tmp_path, slack.url)
@@ -151,3 +146,24 @@ async def test_handler_failure_is_recorded_in_the_history(tmp_path: Path) -> Non
         await store.close()
     text = json.dumps([entry.to_json() for entry in history])
     assert "failed" in text and "notify" in text, text
+    last = history[-1]
+    assert last.paths == []  # the failed event wrote nothing, and the history says so
+    (handler,) = last.details["handlers"]
+    assert last.details["event"] == "deploy=success"
+    assert (handler["type"], handler["block"], handler["status"]) == ("notify", "default", "failed")
+    assert "500" in handler["detail"]
+    # The audit trail as an operator reads it.
+    shown = await asyncio.create_subprocess_exec(
+        str(INTERCEPTOR),
+        "context",
+        "history",
+        CONTEXT_ID,
+        "--config",
+        str(path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(shown.communicate(), 30)
+    assert shown.returncode == 0, err.decode()
+    row = json.loads(out.decode().splitlines()[-1])
+    assert row["paths"] == [] and row["details"] == last.details

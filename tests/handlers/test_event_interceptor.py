@@ -35,7 +35,12 @@ HANDLERS = {
 
 
 def signed_request(
-    body: dict[str, Any], *, event_id: str = "", secret: str = LISTENER_SECRET, **params: Any
+    body: dict[str, Any],
+    *,
+    event_id: str = "",
+    trigger_id: str = "",
+    secret: str = LISTENER_SECRET,
+    **params: Any,
 ) -> InterceptorRequest:
     raw = json.dumps(body).encode()
     headers = {k: [v] for k, v in hop_signature.sign(secret, raw, time.time()).items()}
@@ -43,7 +48,7 @@ def signed_request(
         body=raw.decode(),
         header=headers,
         params=params,
-        context=TriggerContext(event_id=event_id) if event_id else None,
+        context=TriggerContext(event_id=event_id, trigger_id=trigger_id) if event_id else None,
     )
 
 
@@ -73,9 +78,9 @@ async def create_context(services: Services, handlers: dict[str, Any], tmp_path:
     context_id = f"test-event-{uuid.uuid4().hex}"
     app = tmp_path / f"{context_id}.yaml"
     app.write_text(yaml.safe_dump(app_with(handlers)))
-    document = build_document(
-        context_id, "dev", app, PRESETS / "slack" / "bases", [parse_assignment("state.appName=orders")]
-    )  # type: ignore[list-item]
+    assignment = parse_assignment("state.appName=orders")
+    assert assignment is not None
+    document = build_document(context_id, "dev", app, PRESETS / "slack" / "bases", [assignment])
     await services.store.create(context_id, document, Change("test", "init", []))
     return context_id
 
@@ -90,8 +95,15 @@ async def test_same_event_runs_once_across_two_replicas_sharing_redis(
     event_id = f"evt-{uuid.uuid4()}"
     interceptors = [EventInterceptor(first, poll_seconds=0.02), EventInterceptor(second, poll_seconds=0.02)]
 
+    # Tekton fires every trigger of the EventListener for one event: same body and event id, one
+    # trigger id each, spread over the replicas behind the Service.
     responses = await asyncio.gather(
-        *(i.process(signed_request(body, event_id=event_id)) for i in interceptors * 2)
+        *(
+            interceptor.process(
+                signed_request(body, event_id=event_id, trigger_id=f"namespaces/ci/triggers/t{n}")
+            )
+            for n, interceptor in enumerate(interceptors * 2)
+        )
     )
 
     assert len(slack.requests) == 1
@@ -162,6 +174,13 @@ async def test_set_is_applied_before_the_handlers_and_failures_continue(
             "does not match",
         ),
         (
+            lambda r, cid: InterceptorRequest(
+                body=r.body, header={k: v for k, v in r.header.items() if k != "X-Interceptor-Timestamp"}
+            ),
+            Code.UNAUTHENTICATED,
+            "X-Interceptor-Timestamp must be unix seconds",
+        ),
+        (
             lambda r, cid: signed_request({**json.loads(r.body), "contextId": "nope"}),
             Code.NOT_FOUND,
             "context 'nope' not found",
@@ -210,6 +229,76 @@ async def test_params_and_verify_false(services_factory: Any, tmp_path: Path) ->
     response = await EventInterceptor(services).process(request)
 
     assert response.continue_ and response.extensions["event"]["handlers"][0]["status"] == "ok"
+
+
+REPLAY_CASES = [
+    # (event id, trigger id) of each delivery of ONE signed request; True where it must be refused.
+    pytest.param(
+        [("e-1", "namespaces/ci/triggers/task-events"), ("e-1", "namespaces/ci/triggers/task-failures")],
+        [False, False],
+        id="several-triggers-of-one-event",
+    ),
+    pytest.param(
+        [("e-1", "namespaces/ci/triggers/task-events"), ("e-2", "namespaces/ci/triggers/task-events")],
+        [False, True],
+        id="replay-gets-a-new-event-id",
+    ),
+    pytest.param(
+        # The EventListener runs every trigger for every delivery: the original claims the signature for
+        # each, so each trigger of a replay finds its claim taken.
+        [
+            ("e-1", "namespaces/ci/triggers/task-events"),
+            ("e-1", "namespaces/ci/triggers/task-failures"),
+            ("e-2", "namespaces/ci/triggers/task-events"),
+            ("e-2", "namespaces/ci/triggers/task-failures"),
+            ("e-3", "namespaces/ci/triggers/task-failures"),
+        ],
+        [False, False, True, True, True],
+        id="replays-to-every-trigger",
+    ),
+]
+
+
+@pytest.mark.parametrize("store_kind", ["sqlite", "redis"])
+@pytest.mark.parametrize(("deliveries", "refused"), REPLAY_CASES)
+async def test_a_replayed_signed_event_runs_no_handlers(
+    services_factory: Any,
+    slack: Any,
+    tmp_path: Path,
+    store_kind: str,
+    deliveries: list[tuple[str, str]],
+    refused: list[bool],
+) -> None:
+    store_url = REDIS_URL if store_kind == "redis" else f"sqlite:///{tmp_path}/e.db"
+    services = await services_factory(store_url, slack.url)
+    context_id = await create_context(services, HANDLERS, tmp_path)
+    body = {"contextId": context_id, "pipeline": "build", "event": "success", "vars": {"who": "eve"}}
+    captured = signed_request(body, event_id="x")  # one signature, re-sent as is
+    run = f"-{uuid.uuid4().hex}"  # event ids unique on the shared Redis
+    interceptor = EventInterceptor(services, poll_seconds=0.02)
+
+    responses = [
+        await interceptor.process(
+            InterceptorRequest(
+                body=captured.body,
+                header=captured.header,
+                context=TriggerContext(event_id=event_id + run, trigger_id=trigger_id),
+            )
+        )
+        for event_id, trigger_id in deliveries
+    ]
+
+    for response, expect_refused in zip(responses, refused, strict=True):
+        if expect_refused:
+            assert (response.continue_, response.code, response.message) == (
+                False,
+                Code.UNAUTHENTICATED,
+                "replayed request: this signed request was already delivered",
+            )
+        else:
+            assert response.continue_, response
+    assert len(slack.requests) == 1  # the handlers ran once: for the first event id only
+    assert (await services.store.get(context_id))["state"]["runs"] == ["eve"]
 
 
 async def test_store_down_is_code_14(services_factory: Any) -> None:

@@ -288,6 +288,8 @@ async def test_cli_event_post_signs_and_retries(tmp_path: Path) -> None:
         assert "HTTP 202" in out and "ev-9" in out
         first, second = listener.requests
         assert first.body == second.body
+        # A retry re-sends the same signed request, so at most one delivery creates runs.
+        assert first.headers["X-Interceptor-Signature"] == second.headers["X-Interceptor-Signature"]
         assert json.loads(second.body) == {
             "contextId": "c1",
             "pipeline": "build",

@@ -8,12 +8,13 @@ import logging
 import pytest
 from aiohttp import web
 
+from interceptor import hop_signature
 from interceptor.slack.event import SlackAction, SlackEvent
 from interceptor.slack.forwarder import Forwarder, describe
 from interceptor.slack.payload import decode_body
 from tests.fakes.recorder import Recorder, Reply
 from tests.slack import examples
-from tests.slack.conftest import StartService, make_settings
+from tests.slack.conftest import LISTENER_SECRET, StartService, make_settings
 
 SHORTCUT = SlackEvent(type="shortcut", payload={}, action=SlackAction(id="release"))
 
@@ -154,3 +155,31 @@ async def test_reason_is_escaped_for_slack_mrkdwn(start_service: StartService) -
 )
 def test_describe(event: SlackEvent, text: str) -> None:
     assert describe(event) == text
+
+
+@pytest.mark.parametrize(
+    ("replies", "deliveries"),
+    [
+        pytest.param([Reply(status=202)], 1, id="delivered-first-time"),
+        pytest.param([Reply(status=503), Reply(status=202)], 2, id="retried-after-503"),
+        pytest.param([Reply(status=502), Reply(status=503), Reply(status=202)], 3, id="retried-twice"),
+    ],
+)
+async def test_retries_resend_one_signed_request(
+    start_service: StartService, replies: list[Reply], deliveries: int
+) -> None:
+    # The same signature on every attempt: if an attempt did reach the pipeline, the interceptors refuse
+    # the later ones as replays, so one click never creates two runs.
+    async with Recorder(default=Reply(status=202)) as listener:
+        listener.script(*replies)
+        service = await start_service(make_settings(listener_url=listener.url, retries=2))
+        service.forwarder.submit(SHORTCUT)
+        await service.forwarder.wait_idle()
+    assert len(listener.requests) == deliveries
+    signed = {
+        tuple(r.headers[h] for h in ("X-Interceptor-Timestamp", "X-Interceptor-Signature"))
+        for r in listener.requests
+    }
+    assert len(signed) == 1
+    (timestamp, signature), body = signed.pop(), listener.requests[0].body
+    assert hop_signature.verify([LISTENER_SECRET], body, timestamp, signature, service.services.clock)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,8 @@ from interceptor.protocol import InterceptorResponse, parse_request
 from interceptor.services import Services
 from interceptor.settings import Settings
 from interceptor.slack.payload import decode_body
+from interceptor.store import open_store
+from interceptor.store.base import ContextStore
 from tests.slack import examples
 from tests.slack.conftest import FORM, LISTENER_SECRET, FakeClock, make_settings, slack_headers
 
@@ -67,16 +71,28 @@ def envelope(
     return go_marshal(obj)
 
 
-async def run(raw: bytes, settings: Settings | None = None, now: float = NOW) -> InterceptorResponse:
-    services = Services(
-        settings=settings or make_settings(),
-        store=None,  # type: ignore[arg-type]  # the interceptor keeps no state
-        cel=None,  # type: ignore[arg-type]
-        outbound=None,  # type: ignore[arg-type]
-        metrics=None,  # type: ignore[arg-type]
-        clock=FakeClock(now),
-    )
-    return await SlackInterceptor(services).process(parse_request(raw))
+async def run(
+    raw: bytes, settings: Settings | None = None, now: float = NOW, *, store: ContextStore | None = None
+) -> InterceptorResponse:
+    """One request through the interceptor; its hop signatures are claimed in ``store`` (a fresh
+    SQLite file unless given)."""
+    with tempfile.TemporaryDirectory() as directory:
+        own = (
+            None if store is not None else open_store(f"sqlite:///{directory}/hops.db", clock=FakeClock(now))
+        )
+        services = Services(
+            settings=settings or make_settings(),
+            store=store or own,  # type: ignore[arg-type]
+            cel=None,  # type: ignore[arg-type]
+            outbound=None,  # type: ignore[arg-type]
+            metrics=None,  # type: ignore[arg-type]
+            clock=FakeClock(now),
+        )
+        try:
+            return await SlackInterceptor(services).process(parse_request(raw))
+        finally:
+            if own is not None:
+                await own.close()
 
 
 def expected(body: str) -> dict[str, Any]:
@@ -205,6 +221,8 @@ def hop(body: str, secret: str = LISTENER_SECRET, at: float = NOW) -> dict[str, 
         (envelope(FORWARDED, hop(FORWARDED, at=NOW - 600)), None, 16, "X-Interceptor-Timestamp is 600 s away"),
         (envelope(FORWARDED, hop(FORWARDED)), make_settings(listener_secret=None), 16, "listener.secret is not configured"),
         (envelope(FORWARDED, {"X-Interceptor-Signature": ["v1=00"]}), None, 16, "X-Interceptor-Timestamp must be unix seconds"),
+        (envelope(FORWARDED, {**hop(FORWARDED), "X-Interceptor-Timestamp": [str(int(NOW) + 60)]}), None, 16,
+         "X-Interceptor-Signature does not match the body"),
         (envelope(BLOCK, slack_header(BLOCK), {"verify": "yes"}), None, 3, "param verify: expected true or false, got a string 'yes'"),
         (envelope(BLOCK, slack_header(BLOCK), {"verify": 1}), None, 3, "param verify: expected true or false, got a number"),
         (envelope("payload=not-json", {}, {"verify": "false"}), None, 3, "payload is not JSON: Expecting value"),
@@ -240,3 +258,51 @@ async def test_custom_max_age_setting() -> None:
     settings = dataclasses.replace(settings, slack=dataclasses.replace(settings.slack, maxAgeSeconds=3))
     response = await run(envelope(BLOCK, slack_header(BLOCK)), settings, now=float(examples.TIMESTAMP) + 4)
     assert response.message == "X-Slack-Request-Timestamp is 4 s old (max 3)"
+
+
+def with_context(raw: bytes, event_id: str, trigger_id: str) -> bytes:
+    """The same request (same body, same signed headers) as another delivery or trigger sends it."""
+    obj = json.loads(raw)
+    obj["context"] = {"event_url": "/", "event_id": event_id, "trigger_id": trigger_id}
+    return go_marshal(obj)
+
+
+@pytest.mark.parametrize(
+    ("second_event", "second_trigger", "refused"),
+    [
+        # The EventListener calls the interceptor once per trigger of one delivery: all pass.
+        pytest.param(
+            "evt-1", "namespaces/ci/triggers/slack-promote", False, id="other-trigger-same-delivery"
+        ),
+        # A captured forward re-sent to the EventListener: a new event id, the same signature.
+        pytest.param("evt-2", "namespaces/ci/triggers/slack-deploy", True, id="replay-to-the-same-trigger"),
+    ],
+)
+async def test_a_replayed_forward_is_refused(
+    tmp_path: Path, second_event: str, second_trigger: str, refused: bool
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/hops.db", clock=FakeClock(NOW))
+    signed = envelope(FORWARDED, hop(FORWARDED))
+    try:
+        first = await run(with_context(signed, "evt-1", "namespaces/ci/triggers/slack-deploy"), store=store)
+        second = await run(with_context(signed, second_event, second_trigger), store=store)
+    finally:
+        await store.close()
+    assert first.continue_, first
+    if refused:
+        assert second.to_json() == {
+            "continue": False,
+            "status": {"code": 16, "message": "replayed request: this signed request was already delivered"},
+        }
+    else:
+        assert second.to_json() == first.to_json()
+
+
+async def test_a_hop_with_the_store_down_is_unavailable() -> None:
+    store = open_store("redis://127.0.0.1:1/0")
+    try:
+        response = await run(envelope(FORWARDED, hop(FORWARDED)), store=store)
+    finally:
+        await store.close()
+    assert (response.continue_, response.code) == (False, Code.UNAVAILABLE)
+    assert "store redis://127.0.0.1:1/0 unavailable" in response.message

@@ -184,19 +184,92 @@ async def test_history_records_every_write_in_order(backend: Backend, store: Con
     await store.update(context_id, setter("a", 1), Change(actor="bob", source="slack", paths=["ignored"]))
     await backend.elapse(0.01)
     await store.update(
-        context_id, lambda doc: Mutation(doc, []), Change(actor="carol", source="event", paths=["state.x"])
+        context_id, lambda doc: Mutation(doc), Change(actor="carol", source="event", paths=["state.x"])
     )
+    await store.update(
+        context_id, lambda doc: Mutation(doc, []), Change(actor="dave", source="event", paths=["state.y"])
+    )
+    await store.update(context_id, lambda doc: Mutation(doc), Change(actor="erin", source="event", paths=[]))
     await store.create(context_id, {"b": 2}, Change(actor="init", source="cli", paths=["b"]), force=True)
     history = await store.history(context_id)
     assert [(h.actor, h.source, h.paths) for h in history] == [
         ("init", "cli", ["."]),  # create with no paths: the whole document
         ("bob", "slack", ["a"]),  # the mutation's paths win over the change's
-        ("carol", "event", ["state.x"]),  # no mutation paths: the change's
+        ("carol", "event", ["state.x"]),  # the mutation states no paths: the change's
+        ("dave", "event", []),  # the mutation wrote nothing, and says so
+        ("erin", "event", []),  # an update never claims the whole document
         ("init", "cli", ["b"]),
     ]
     times = [h.at for h in history]
     assert times == sorted(times)
     assert history[0].to_json() == {"at": times[0], "actor": "init", "paths": ["."], "source": "cli"}
+
+
+DETAILS = {
+    "event": "deploy=success",
+    "handlers": [
+        {"type": "notify", "block": "default", "status": "failed", "detail": "HTTP 500 after 3 attempts"},
+        {"type": "set-values", "block": "ünï", "status": "skipped", "detail": "if: false"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("write", "paths"),
+    [
+        pytest.param("create", ["."], id="create"),
+        pytest.param("update-wrote-nothing", [], id="update-wrote-nothing"),
+        pytest.param("update-wrote", ["a"], id="update-wrote"),
+    ],
+)
+async def test_details_are_stored_with_the_history_entry(
+    backend: Backend, store: ContextStore, write: str, paths: list[str]
+) -> None:
+    context_id = backend.new_id()
+    change = Change(
+        actor="event-interceptor", source="/interceptors/event deploy=success", paths=[], details=DETAILS
+    )
+    if write == "create":
+        await store.create(context_id, {"a": 0}, change)
+    else:
+        await store.create(context_id, {"a": 0}, CHANGE)
+        mutate = setter("a", 1) if write == "update-wrote" else (lambda doc: Mutation(doc, []))
+        await store.update(context_id, mutate, change)
+    entry = (await store.history(context_id))[-1]
+    assert (entry.paths, entry.details) == (paths, DETAILS)
+    assert entry.to_json() == {
+        "at": entry.at,
+        "actor": "event-interceptor",
+        "paths": paths,
+        "source": "/interceptors/event deploy=success",
+        "details": DETAILS,
+    }
+
+
+async def test_entries_without_details_keep_their_shape(backend: Backend, store: ContextStore) -> None:
+    context_id = backend.new_id()
+    await store.create(context_id, {}, CHANGE)
+    (entry,) = await store.history(context_id)
+    assert entry.details == {}
+    assert list(entry.to_json()) == ["at", "actor", "paths", "source"]
+
+
+@pytest.mark.parametrize("write", ["create", "update"])
+async def test_details_that_are_not_json_write_nothing(
+    backend: Backend, store: ContextStore, write: str
+) -> None:
+    context_id = backend.new_id()
+    bad = Change(actor="x", source="y", paths=[], details={"when": math.nan})
+    if write == "create":
+        with pytest.raises(InvalidInput, match="history entry: not JSON-serialisable"):
+            await store.create(context_id, {"a": 0}, bad)
+        assert await store.get(context_id) is None
+        return
+    await store.create(context_id, {"a": 0}, CHANGE)
+    with pytest.raises(InvalidInput, match="history entry: not JSON-serialisable"):
+        await store.update(context_id, setter("a", 1), bad)
+    assert await store.get(context_id) == {"a": 0}
+    assert len(await store.history(context_id)) == 1
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 
 from interceptor.errors import InvalidInput
+from interceptor.store import redis as redis_store
 from interceptor.store.base import ContextStore
-from tests.store.backends import Backend
+from interceptor.store.keys import claim_key
+from tests.store.backends import Backend, redis_only
 
 SHORT_TTL = 0.3
 
@@ -22,6 +24,65 @@ async def test_only_the_first_claim_wins_until_it_expires(backend: Backend, stor
     await backend.elapse(SHORT_TTL * 3)
     assert await store.claim(key, 60) is True
     assert await store.claim(key, 60) is False
+
+
+class CommandLog:
+    """Records the Redis commands a store's client sends (the client and server stay real)."""
+
+    def __init__(self, store: ContextStore) -> None:
+        self.names: list[str] = []
+        client = store._client  # type: ignore[attr-defined]
+        send = client.execute_command
+
+        async def execute_command(*args: Any, **options: Any) -> Any:
+            self.names.append(str(args[0]).upper())
+            return await send(*args, **options)
+
+        client.execute_command = execute_command
+
+
+@redis_only
+@pytest.mark.parametrize(
+    ("first_claim", "commands"),
+    [
+        pytest.param(True, ["SET"], id="first-claim-one-set"),
+        pytest.param(False, ["SET", "GET"], id="duplicate-set-then-read-back"),
+    ],
+)
+async def test_a_claim_is_one_plain_set_without_a_script(
+    backend: Backend, store: ContextStore, first_claim: bool, commands: list[str]
+) -> None:
+    key = backend.new_id("claim")
+    if not first_claim:
+        assert await store.claim(key, 60) is True
+    log = CommandLog(store)
+    assert await store.claim(key, 60) is first_claim
+    assert log.names == commands  # no EVALSHA/EVAL on the /slack ack path
+    assert backend.raw is not None
+    assert 0 < backend.raw.pttl(claim_key(key)) <= 60_000
+
+
+@redis_only
+@pytest.mark.parametrize(
+    ("holder", "granted"),
+    [
+        # The client re-sends a SET whose reply was lost: the key holds this call's own token.
+        pytest.param("own-token", True, id="retried-set-finds-its-own-token"),
+        pytest.param("someone-else", False, id="held-by-another-claimer"),
+    ],
+)
+async def test_a_retried_claim_is_still_granted_to_its_taker(
+    backend: Backend, store: ContextStore, monkeypatch: pytest.MonkeyPatch, holder: str, granted: bool
+) -> None:
+    import uuid
+
+    token = uuid.UUID(int=0x5EED)
+    monkeypatch.setattr(redis_store.uuid, "uuid4", lambda: token)
+    key = backend.new_id("claim")
+    assert backend.raw is not None
+    # What the lost first attempt left behind (or another replica's claim).
+    backend.raw.set(claim_key(key), token.hex if holder == "own-token" else "f" * 32, px=60_000)
+    assert await store.claim(key, 60) is granted
 
 
 @pytest.mark.parametrize(
