@@ -4,25 +4,30 @@ Output: ``init`` prints the id; ``get`` prints strings as-is and everything else
 of it as JSON/YAML with ``--format``); ``lock`` prints the fencing token; ``history`` prints JSON
 lines; ``list`` one id per line. ``get`` exits 3 when nothing matches. Every failure is one line
 on stderr (printed by :mod:`interceptor.cli`).
+
+``get`` is what Task steps call most, once per process, so its wall time is mostly imports: it reads
+through :mod:`interceptor.store.quick_read` (no asyncio, no redis-py) and walks plain dotted paths
+without jsonpath-ng. Every other command imports only what it uses, on the full async store.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from interceptor.cli.options import add_common_options, settings_from_args
-from interceptor.context.history import format_history, resolve_actor
-from interceptor.context.paths import Assignment, parse_assignment
 from interceptor.errors import AlreadyExists, Conflict, NotFound
-from interceptor.settings import Settings
-from interceptor.store.base import Change, ContextStore
+
+if TYPE_CHECKING:
+    from interceptor.context.paths import Assignment
+    from interceptor.settings import Settings
+    from interceptor.store.base import Change, ContextStore, Document
+    from interceptor.store.quick_read import QuickReader
 
 SOURCE = "cli"
+T = TypeVar("T")
 USAGE_EXIT = 2
 
 
@@ -34,11 +39,25 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(USAGE_EXIT)
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """Stands in for the parser of a subcommand this call does not run (see :func:`build_parser`)."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, a command name, just that subcommand is built.
+
+    Building all ten subparsers costs a one-shot ``get`` several milliseconds, and a call that names
+    its command parses, reports errors and prints help exactly as with all of them.
+    """
     parser = _Parser(prog="interceptor context", description="Read and write context data.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str) -> argparse.ArgumentParser | _Skipped:
+        if only is not None and name != only:
+            return _Skipped()
         sub = commands.add_parser(name, help=help_text, description=help_text)
         add_common_options(sub)
         sub.add_argument("--actor", help="who makes the change, for the history (env INTERCEPTOR_ACTOR)")
@@ -94,12 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    named = argv[0] if argv and (argv[0] in HANDLERS or argv[0] == "get") else None
+    args = build_parser(named).parse_args(argv)
     settings = settings_from_args(args)
+    if args.command == "get":
+        return _get(args, settings)
+    import asyncio
+
     return asyncio.run(_with_store(settings, lambda store: HANDLERS[args.command](args, settings, store)))
 
 
-async def _with_store(settings: Settings, body: Callable[[ContextStore], Awaitable[int]]) -> int:
+async def _with_store(settings: Settings, body: Callable[[ContextStore], Awaitable[T]]) -> T:
     from interceptor.store import open_store
 
     store = open_store(settings.store.url, ttl_days=settings.store.ttlDays)
@@ -110,15 +134,22 @@ async def _with_store(settings: Settings, body: Callable[[ContextStore], Awaitab
 
 
 def _change(args: argparse.Namespace) -> Change:
+    from interceptor.context.history import resolve_actor
+    from interceptor.store.base import Change
+
     return Change(actor=resolve_actor(args.actor), source=f"{SOURCE}:context {args.command}", paths=[])
 
 
 def _assignments(texts: list[str]) -> list[Assignment]:
+    from interceptor.context.paths import parse_assignment
+
     parsed = [parse_assignment(text) for text in texts]
     return [item for item in parsed if item is not None]
 
 
 async def _init(args: argparse.Namespace, settings: Settings, store: ContextStore) -> int:
+    from pathlib import Path
+
     from interceptor.context.document import build_document
 
     document = build_document(
@@ -136,19 +167,40 @@ async def _init(args: argparse.Namespace, settings: Settings, store: ContextStor
     return 0
 
 
-async def _get(args: argparse.Namespace, settings: Settings, store: ContextStore) -> int:
-    from interceptor.context.operations import render_result, require_document
-    from interceptor.context.reads import NO_MATCH, collapse, compile_jsonpath, format_value
+def _get(args: argparse.Namespace, settings: Settings) -> int:
+    """Synchronous: one read, no event loop (see the module docstring)."""
+    from interceptor.context.reads import NO_MATCH, collapse, compile_reader, format_value
+    from interceptor.store.quick_read import QuickReader
 
-    jsonpath = compile_jsonpath(args.jsonpath)  # a bad expression fails before any store access
-    document = await require_document(store, args.id)
-    value = collapse([match.value for match in jsonpath.find(document)])
+    reader = QuickReader(settings.store.url, ttl_days=settings.store.ttlDays)  # a bad URL fails first
+    find = compile_reader(args.jsonpath)  # then a bad expression, before any store access
+    document = _read_document(reader, settings, args.id)
+    value = collapse(find(document))
     if value is NO_MATCH:
         raise NotFound(f"nothing matches {args.jsonpath!r} in context {args.id!r}")
     if args.render or args.tmpl_ctx_var:
+        from interceptor.context.operations import render_result
+
         value = render_result(value, document, settings.cicdstatemgr, args.tmpl_ctx_var)
     print(format_value(value, args.format))
     return 0
+
+
+def _read_document(reader: QuickReader, settings: Settings, context_id: str) -> Document:
+    """The document, read by ``reader``, or by the full store where the quick reader cannot answer
+    exactly as the store would (:class:`~interceptor.store.quick_read.Unsupported`)."""
+    from interceptor.store.quick_read import Unsupported
+    from interceptor.store.url import redact_url
+
+    try:
+        document = reader.read(context_id)
+    except Unsupported:
+        import asyncio
+
+        document = asyncio.run(_with_store(settings, lambda store: store.get(context_id)))
+    if document is None:
+        raise NotFound(f"context {context_id!r} not found in {redact_url(settings.store.url)}")
+    return document
 
 
 async def _set(args: argparse.Namespace, settings: Settings, store: ContextStore) -> int:
@@ -193,6 +245,8 @@ async def _unlock(args: argparse.Namespace, settings: Settings, store: ContextSt
 
 
 async def _history(args: argparse.Namespace, settings: Settings, store: ContextStore) -> int:
+    from interceptor.context.history import format_history
+
     text = format_history(await store.history(args.id), args.format)
     if text:
         print(text)
@@ -211,10 +265,9 @@ async def _list(args: argparse.Namespace, settings: Settings, store: ContextStor
     return 0
 
 
-Handler = Callable[[argparse.Namespace, Settings, ContextStore], Awaitable[int]]
+Handler = Callable[[argparse.Namespace, "Settings", "ContextStore"], Awaitable[int]]
 HANDLERS: dict[str, Handler] = {
     "init": _init,
-    "get": _get,
     "set": _set,
     "load": _load,
     "generate": _generate,

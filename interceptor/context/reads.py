@@ -2,16 +2,61 @@
 
 ``find`` returns every match; :func:`collapse` turns them into cicdstatemgr's result: nothing, the
 single value, or a list of all values when several nodes match (``state.tags[*]``).
+
+Most reads are plain dotted field paths (``state.appTag``). For those :func:`compile_reader` walks
+the dicts itself, with jsonpath-ng's exact result, so a one-shot ``context get`` does not import
+jsonpath-ng and ply; anything else goes to jsonpath-ng.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from interceptor.errors import InvalidInput
 
 NO_MATCH = object()
+Reader = Callable[[Any], list[Any]]
+# A field name as jsonpath-ng's lexer reads an ID token, ASCII only (its CJK and emoji ranges are
+# left to it): [A-Za-z_@][A-Za-z0-9_@-]*. Its reserved words are not field names.
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_@"
+_FIELD_START = frozenset(_LETTERS)
+_FIELD_REST = frozenset(_LETTERS + "0123456789-")
+_RESERVED = frozenset({"where", "wherenot"})
+
+
+def compile_reader(expression: str) -> Reader:
+    """A function returning the values of every node ``expression`` matches in a document.
+
+    A bad expression raises :class:`InvalidInput` here, before any document is read.
+    """
+    fields = plain_fields(expression)
+    if fields is not None:
+        return lambda document: _walk(document, fields)
+    parsed = compile_jsonpath(expression)
+    return lambda document: [match.value for match in parsed.find(document)]
+
+
+def plain_fields(expression: str) -> list[str] | None:
+    """The field names of a plain dotted path (``state.appTag``, ``$.state.appTag``), else ``None``."""
+    fields = expression.removeprefix("$.").split(".")
+    for field in fields:
+        if not field or field[0] not in _FIELD_START or field in _RESERVED:
+            return None
+        if not _FIELD_REST.issuperset(field):
+            return None
+    return fields
+
+
+def _walk(document: Any, fields: list[str]) -> list[Any]:
+    """jsonpath-ng's ``a.b.c`` on JSON data: each field of a dict, no match below anything else."""
+    node = document
+    for field in fields:
+        if not isinstance(node, dict) or field not in node:
+            return []
+        node = node[field]
+    return [node]
 
 
 def compile_jsonpath(expression: str) -> Any:
@@ -28,7 +73,7 @@ def compile_jsonpath(expression: str) -> Any:
 
 def find(document: Any, expression: str) -> list[Any]:
     """Values of every node ``expression`` matches. A bad expression raises :class:`InvalidInput`."""
-    return [match.value for match in compile_jsonpath(expression).find(document)]
+    return compile_reader(expression)(document)
 
 
 def try_find(document: Any, expression: str) -> list[Any] | None:
