@@ -31,8 +31,11 @@ def data_dir() -> Path:
     return DATA
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", pytest.param("cluster", marks=pytest.mark.cluster)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every store-backed context test runs on SQLite, Redis and a real 3-node Redis Cluster."""
+    if request.param == "cluster":
+        return str(request.getfixturevalue("redis_cluster").url)
     return f"sqlite://{tmp_path}/contexts.db" if request.param == "sqlite" else REDIS_URL
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from redis.cluster import RedisCluster
 
 from tests.context.conftest import REDIS_URL, CliRunner, unique_id
 
@@ -231,6 +232,10 @@ def test_corrupt_document_is_reported_not_repaired(cli: CliRunner, ctx: str, sto
     if store_url.startswith("sqlite"):
         with sqlite3.connect(store_url.removeprefix("sqlite://")) as conn:
             conn.execute("UPDATE contexts SET document = ? WHERE id = ?", ("{not json", ctx))
+    elif store_url.startswith("redis+cluster://"):
+        first = store_url.removeprefix("redis+cluster://").split(",")[0]
+        host, port = first.rsplit(":", 1)
+        RedisCluster(host=host, port=int(port)).set(f"ctx:{{{ctx}}}:doc", "{not json")
     else:
         redis.Redis.from_url(REDIS_URL).set(f"ctx:{{{ctx}}}:doc", "{not json")
     done = cli("context", "get", ctx, "state", "--store", store_url)

@@ -15,7 +15,7 @@ import jsonpath_ng
 import pytest
 
 from interceptor.context.reads import collapse, compile_reader, plain_fields
-from tests.context.conftest import REDIS_URL, REPO, CliRunner, unique_id
+from tests.context.conftest import REPO, CliRunner, unique_id
 
 DOCUMENTS = [
     {"state": {"appTag": "1.2.0", "empty": "", "zero": 0, "none": None, "no": False}},
@@ -189,7 +189,7 @@ def test_set_keeps_http_templates_and_cel_out(ctx: str, store_url: str, tmp_path
     code, heavy = _imported_after(["context", "set", ctx, "state.step=build", "--store", store_url], tmp_path)
     assert code == 0
     assert not {"aiohttp", "jinja2", "celpy", "jsonpath_ng"} & set(heavy)
-    assert ("redis" in heavy) == (store_url == REDIS_URL)  # the real store, for an atomic update
+    assert ("redis" in heavy) == store_url.startswith("redis")  # the real store, for an atomic update
 
 
 def test_get_through_the_real_executable(cli_process: CliRunner, ctx: str, store_url: str) -> None:
