@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from interceptor.cel.errors import CelError
-from interceptor.cel.values import to_cel
+from interceptor.cel.json_map import to_cel_lazy
 from interceptor.gojson_errors import GoJsonError, loads, type_mismatch
 from interceptor.protocol import InterceptorRequest
 
@@ -44,6 +44,7 @@ class Activation:
 
     @classmethod
     def cel_from_request(cls, request: InterceptorRequest) -> dict[str, Any]:
-        """The same variables already converted to CEL values, for :meth:`evaluate_cel`; convert
-        once per request when several expressions are evaluated."""
-        return {name: to_cel(value) for name, value in cls.from_request(request).items()}
+        """The same variables as CEL values, for :meth:`evaluate_cel`; make them once per request
+        when several expressions are evaluated. Objects convert lazily (:class:`JsonMap`): only the
+        fields the expressions read are converted, once each."""
+        return {name: to_cel_lazy(value) for name, value in cls.from_request(request).items()}

@@ -3,6 +3,7 @@ cel-go's operator semantics, and an LRU cache of compiled programs keyed by expr
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -12,8 +13,7 @@ from typing import Any
 import lark
 from celpy import celtypes
 from celpy.celparser import CELParseError, CELParser
-from celpy.evaluation import Activation as CelActivation
-from celpy.evaluation import CELEvalError, CELSyntaxError, CELUnsupportedError
+from celpy.evaluation import CELEvalError, CELSyntaxError, CELUnsupportedError, base_functions
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
 from interceptor.cel import (
@@ -26,8 +26,11 @@ from interceptor.cel import (
 from interceptor.cel.checker import Checker, CheckFailure, reject_optional_syntax
 from interceptor.cel.errors import CHECK, EVAL, PARSE, CelError, issue
 from interceptor.cel.evaluator import CelEvaluator
+from interceptor.cel.field_path import MISSING, FieldPath, field_path, select_cel, select_json
+from interceptor.cel.json_map import to_cel_lazy
 from interceptor.cel.library import Function
 from interceptor.cel.operators import OPERATORS
+from interceptor.cel.scope import Scope
 from interceptor.cel.values import to_cel, to_python
 
 _TYPE_VALUES: dict[str, Any] = {
@@ -46,11 +49,13 @@ _TYPE_VALUES: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Program:
-    """A parsed and checked expression, ready to evaluate any number of times."""
+    """A parsed and checked expression, ready to evaluate any number of times. ``field_path`` is
+    set when the expression is a plain field selection (``body.a.b``), read without the evaluator."""
 
     expression: str
     ast: lark.Tree
     free_variables: Mapping[str, tuple[int, int]]
+    field_path: FieldPath | None = None
 
 
 class CelEnvironment:
@@ -82,7 +87,9 @@ class CelEnvironment:
             global_.update(library.GLOBAL)
         member["compareSecret"] = functions_tekton.make_compare_secret(secrets)
         self._checker = Checker(member, global_)
-        self._functions: dict[str, Any] = {**global_, **member, **OPERATORS}
+        # cel-python falls back to its own table for a name ours lacks; merged once, not per call.
+        self._functions: dict[str, Any] = {**base_functions, **global_, **member, **OPERATORS}
+        self._types = Scope(_TYPE_VALUES, self._functions)
         self.compile_count = 0  # how many expressions were actually parsed (for tests and metrics)
 
     def compile(self, expression: str) -> Program:
@@ -121,19 +128,28 @@ class CelEnvironment:
             stage = PARSE if exc.stage == PARSE else CHECK
             reason = issue(expression, exc.line, exc.column, exc.text)
             return CelError.for_expression(expression, stage, reason, exc.line, exc.column)
-        return Program(expression, ast, result.free_variables)
+        _plain_rule_names(ast)
+        return Program(expression, ast, result.free_variables, field_path(ast))
 
     def evaluate_cel(self, expression: str, variables: Mapping[str, Any]) -> Any:
         """Evaluate over already-converted CEL values; returns a CEL value. Raises :class:`CelError`."""
         program = self.compile(expression)
+        path = program.field_path
+        if path is not None and path[0] in variables:
+            value = select_cel(variables[path[0]], path[1:])
+            if value is not MISSING:
+                return value
+            # A failed selection is evaluated below, for cel-go's error and its position.
         for name, (line, column) in program.free_variables.items():
             if name not in variables:
                 text = f"undeclared reference to '{name}' (in container '')"
                 reason = issue(expression, line, column, text)
                 raise CelError.for_expression(expression, CHECK, reason, line, column)
-        activation = CelActivation(vars={**_TYPE_VALUES, **variables}, functions=self._functions)
+        # Variables shadow the type names (a variable called ``int`` wins), as they did in
+        # cel-python's single activation.
+        scope: Any = Scope(variables, self._functions, self._types)
         try:
-            value = CelEvaluator(program.ast, activation).evaluate()
+            value = CelEvaluator(program.ast, scope).evaluate()
         except CELEvalError as exc:
             raise _eval_error(expression, exc) from None
         except (CELSyntaxError, CELUnsupportedError) as exc:
@@ -144,8 +160,23 @@ class CelEnvironment:
 
     def evaluate(self, expression: str, variables: Mapping[str, Any]) -> Any:
         """Evaluate ``expression`` over plain JSON-like ``variables`` (numbers become doubles, as
-        Tekton decodes JSON). Returns plain Python. Raises :class:`CelError`."""
-        return to_python(self.evaluate_cel(expression, {k: to_cel(v) for k, v in variables.items()}))
+        Tekton decodes JSON; object keys are strings). Returns plain Python. Raises
+        :class:`CelError`. Values are converted to CEL only where the expression reads them."""
+        program = self.compile(expression)
+        path = program.field_path
+        if path is not None and path[0] in variables:
+            value = select_json(variables[path[0]], path[1:])
+            if value is not MISSING:
+                return to_python(to_cel(value))
+        return to_python(self.evaluate_cel(expression, {k: to_cel_lazy(v) for k, v in variables.items()}))
+
+
+def _plain_rule_names(ast: lark.Tree) -> None:
+    """Make every node's rule name a plain (interned) ``str``. lark names nodes with ``Token``
+    objects, whose Python-level ``__eq__`` runs for every ``tree.data == "..."`` test and method
+    lookup the evaluator makes; the text is the same, so is everything that compares it."""
+    for node in ast.iter_subtrees():
+        node.data = sys.intern(str(node.data))
 
 
 def _eval_error(expression: str, exc: CELEvalError) -> CelError:

@@ -9,12 +9,21 @@ import re2
 from celpy import celtypes
 from celpy.evaluation import base_functions
 
+from interceptor.cel.json_map import JsonMap
 from interceptor.cel.library import CelRuntimeError, Function, NoSuchOverload
 from interceptor.cel.operators import INT_MAX, INT_MIN, UINT_MAX
 from interceptor.cel.values import format_duration, format_go_float, format_timestamp, is_int
 
 _QUIET = re2.Options()
 _QUIET.log_errors = False
+
+
+def type_of(value: Any) -> Any:
+    """``type(x)``: cel-python's ``TypeType``, except that a lazily converted map is a ``map``
+    (its Python class is a subclass of cel-python's)."""
+    if isinstance(value, JsonMap):
+        return celtypes.MapType
+    return celtypes.TypeType(value)
 
 
 def size(value: Any) -> Any:
@@ -210,5 +219,5 @@ GLOBAL: dict[str, Function] = {
     "bytes": to_bytes,
     "timestamp": to_timestamp,
     "duration": to_duration,
-    "type": celtypes.TypeType,
+    "type": type_of,
 }

@@ -13,6 +13,7 @@ import yaml
 from celpy import celtypes
 
 from interceptor.cel.library import CelRuntimeError, Function, NoSuchOverload
+from interceptor.cel.operators import map_lookup
 from interceptor.cel.values import is_int, to_cel, to_python, type_name
 from interceptor.gojson import marshal
 from interceptor.gojson_errors import GoJsonError, go_quote, loads, type_mismatch
@@ -32,8 +33,9 @@ def _header_first(header: Any, name: Any) -> str:
                 f"failed to convert to http.Header: type conversion error from "
                 f"'{type_name(values)}' to '[]string' for key {key}"
             )
-    values = dict.get(header, canonical_header_key(str(name)))
-    return str(values[0]) if values else ""
+    # map_lookup, not header.get: cel-python's MapType.get raises KeyError for a missing key.
+    found, values = map_lookup(header, canonical_header_key(str(name)))
+    return str(values[0]) if found and values else ""
 
 
 def match(header: Any, name: Any, value: Any) -> Any:

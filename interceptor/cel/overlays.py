@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import re
 from typing import Any
@@ -80,6 +81,12 @@ _INDEX = re.compile(r"^(0|[1-9][0-9]*|-1)$")
 def split_path(key: str) -> list[tuple[str, bool]]:
     """sjson's path components: ``a.b`` nests, ``\\.`` is a literal dot, a leading ``:`` forces an
     object key. Each component is ``(name, forced_key)``."""
+    return list(_split_path(key))
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_path(key: str) -> tuple[tuple[str, bool], ...]:
+    # Every request of a trigger has the same overlay keys: split each once.
     parts: list[tuple[str, bool]] = []
     current: list[str] = []
     index = 0
@@ -96,7 +103,7 @@ def split_path(key: str) -> list[tuple[str, bool]]:
             current.append(char)
         index += 1
     parts.append(_component("".join(current)))
-    return parts
+    return tuple(parts)
 
 
 def _component(text: str) -> tuple[str, bool]:
@@ -111,7 +118,7 @@ def set_path(document: dict[str, Any], key: str, value: Any) -> None:
         raise CelError(
             f"failed to sjson for key '{key}' to '{value}': path cannot be empty", code=Code.INTERNAL
         )
-    parts = split_path(key)
+    parts = _split_path(key)
     container: Any = document
     for position, (name, forced) in enumerate(parts):
         last = position == len(parts) - 1

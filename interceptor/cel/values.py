@@ -18,12 +18,46 @@ from celpy import celtypes
 CelValue = Any  # cel-python's Value union is too loose to be useful in signatures
 
 
+# cel-python's constructors run Python-level checks for every value; for the exact JSON types the
+# result is the same object the base type's ``__new__`` makes, so conversion calls that directly.
+_new_str = str.__new__
+_new_float = float.__new__
+TRUE = celtypes.BoolType(True)
+FALSE = celtypes.BoolType(False)
+
+
 def to_cel(value: Any) -> CelValue:
-    """A JSON-like Python value as a CEL value; numbers become doubles like Tekton's."""
+    """A JSON-like Python value as a CEL value; numbers become doubles like Tekton's. Converts
+    everything, eagerly (:func:`interceptor.cel.json_map.to_cel_lazy` converts on first read)."""
+    kind = type(value)
+    if kind is str:
+        return _new_str(celtypes.StringType, value)
+    if kind is dict:
+        converted = celtypes.MapType()
+        dict.update(converted, {cel_key(k): to_cel(v) for k, v in value.items()})
+        return converted
+    if kind is list:
+        return celtypes.ListType([to_cel(item) for item in value])
+    if kind is float or kind is int:
+        return _new_float(celtypes.DoubleType, value)
+    if kind is bool:
+        return TRUE if value else FALSE
+    return convert_uncommon(value, to_cel)
+
+
+def cel_key(key: Any) -> Any:
+    """A map key as CEL sees it: always a string (JSON object keys are)."""
+    if type(key) is str:
+        return _new_str(celtypes.StringType, key)
+    return celtypes.StringType(str(key))
+
+
+def convert_uncommon(value: Any, convert: Any) -> CelValue:
+    """Every value that is not exactly one of the JSON types (subclasses included)."""
     if value is None:
         return None
     if isinstance(value, bool):
-        return celtypes.BoolType(value)
+        return TRUE if value else FALSE
     if isinstance(value, int | float):
         return celtypes.DoubleType(value)
     if isinstance(value, str):
@@ -31,9 +65,11 @@ def to_cel(value: Any) -> CelValue:
     if isinstance(value, bytes):
         return celtypes.BytesType(value)
     if isinstance(value, Mapping):
-        return celtypes.MapType({celtypes.StringType(str(k)): to_cel(v) for k, v in value.items()})
+        converted = celtypes.MapType()
+        dict.update(converted, {cel_key(k): convert(v) for k, v in value.items()})
+        return converted
     if isinstance(value, list | tuple):
-        return celtypes.ListType([to_cel(item) for item in value])
+        return celtypes.ListType([convert(item) for item in value])
     if isinstance(value, datetime.datetime | datetime.date):
         return celtypes.StringType(value.isoformat())
     raise TypeError(f"cannot convert {type(value).__name__} to a CEL value")

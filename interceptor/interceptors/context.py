@@ -38,11 +38,11 @@ class ContextInterceptor:
 
     async def process(self, request: InterceptorRequest) -> InterceptorResponse:
         try:
-            expression = expression_param(request.params, "contextId", DEFAULT_CONTEXT_ID)
+            # Params are checked in this order so the first bad one is the one reported.
+            expression_param(request.params, "contextId", DEFAULT_CONTEXT_ID)
             select = list_param(request.params, "select", DEFAULT_SELECT, items="top-level keys")
             required = bool_param(request.params, "required", default=True)
-            variables = Activation.from_request(request)
-            context_id = evaluate_string(self._services.cel, "contextId", expression, variables)
+            context_id = self.context_id(request)
         except InvalidInput as exc:
             return InterceptorResponse.stop(exc.code, exc.message)
         store = self._services.store
@@ -62,3 +62,10 @@ class ContextInterceptor:
             return InterceptorResponse.proceed({"context": {"id": context_id, "found": False}})
         selected = {key: document[key] for key in select if key in document and key not in ("id", "found")}
         return InterceptorResponse.proceed({"context": {"id": context_id, "found": True, **selected}})
+
+    def context_id(self, request: InterceptorRequest) -> str:
+        """The id the ``contextId`` param's expression gives for ``request``. Raises
+        :class:`InvalidInput` naming the param."""
+        expression = expression_param(request.params, "contextId", DEFAULT_CONTEXT_ID)
+        variables = Activation.from_request(request)
+        return evaluate_string(self._services.cel, "contextId", expression, variables)

@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from interceptor.cel import CelEnvironment
+from interceptor.cel.values import to_python, type_name
 from interceptor.errors import InvalidInput
 from interceptor.interceptors.cel import CelInterceptor
 from interceptor.protocol import parse_request
@@ -18,6 +19,18 @@ from interceptor.services import Services
 from interceptor.settings import Settings
 
 SECRETS = {"github-secret": {"token": "s3cr3t-value"}, "gitlab": {"token": "gl-s3cr3t"}}
+
+
+def shape(value: Any) -> Any:
+    """A value's CEL type names all the way down, with the Python types and plain values: tells
+    2 from 2.0, a map from a list, and a converted string from a raw one."""
+    if isinstance(value, dict):
+        return ("map", [(shape(k), shape(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [shape(item) for item in value])
+    if isinstance(value, tuple):  # (key, value) pairs from items()
+        return ("pair", [shape(item) for item in value])
+    return (type_name(value), type(value), repr(to_python(value)))
 
 
 def make_interceptor(env: CelEnvironment) -> CelInterceptor:
