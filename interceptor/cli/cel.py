@@ -16,6 +16,7 @@ from interceptor.cel.hints import hints_for
 from interceptor.cel.httpfile import parse_http_request
 from interceptor.cel.overlays import overlay_json
 from interceptor.cel.values import to_cel, to_python
+from interceptor.cli.options import add_common_options
 from interceptor.errors import InvalidInput
 
 
@@ -28,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("-r", "--http-request", required=True, help="raw HTTP/1.1 request file")
     run.add_argument("--extensions", help="JSON file with the extensions variable (default {})")
-    run.add_argument("--config", help="config YAML: settings.cel.secrets back compareSecret")
-    run.add_argument("--secrets", help="secrets YAML, deep-merged over the config")
+    # The common options, so scripts can pass them to every command; cel.secrets backs compareSecret.
+    add_common_options(run)
     return parser
 
 
@@ -108,4 +109,4 @@ def _secrets(args: argparse.Namespace) -> dict[str, dict[str, str]] | None:
         return None  # cel-eval compares against an empty secret
     from interceptor.settings import load_settings
 
-    return load_settings(args.config, args.secrets).cel.secrets
+    return load_settings(args.config, args.secrets, store_url=args.store).cel.secrets
