@@ -5,9 +5,12 @@ of it as JSON/YAML with ``--format``); ``lock`` prints the fencing token; ``hist
 lines; ``list`` one id per line. ``get`` exits 3 when nothing matches. Every failure is one line
 on stderr (printed by :mod:`interceptor.cli`).
 
-``get`` is what Task steps call most, once per process, so its wall time is mostly imports: it reads
-through :mod:`interceptor.store.quick_read` (no asyncio, no redis-py) and walks plain dotted paths
-without jsonpath-ng. Every other command imports only what it uses, on the full async store.
+``get``, ``set``, ``lock`` and ``unlock`` are what Task steps call most, once per process, so their
+wall time is mostly imports: ``get`` reads through :mod:`interceptor.store.quick_read` and walks
+plain dotted paths without jsonpath-ng; the others write through
+:mod:`interceptor.store.quick_write`, which runs the store's own transactions and scripts. Neither
+imports asyncio or redis-py; where they cannot answer exactly as the store would, they raise
+``Unsupported`` and the command runs on the full async store, as every other command does.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from interceptor.settings import Settings
     from interceptor.store.base import Change, ContextStore, Document
     from interceptor.store.quick_read import QuickReader
+    from interceptor.store.quick_write import QuickWriter
 
 SOURCE = "cli"
 T = TypeVar("T")
@@ -118,9 +122,28 @@ def main(argv: list[str]) -> int:
     settings = settings_from_args(args)
     if args.command == "get":
         return _get(args, settings)
+    if args.command in QUICK_HANDLERS:
+        return _quick(args, settings)
+    return _on_store(args, settings)
+
+
+def _on_store(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command on the full async store."""
     import asyncio
 
     return asyncio.run(_with_store(settings, lambda store: HANDLERS[args.command](args, settings, store)))
+
+
+def _quick(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command on the synchronous one-shot writer (see the module docstring), or on the
+    store when the writer cannot answer exactly as the store would."""
+    from interceptor.store.quick_write import QuickWriter, Unsupported
+
+    writer = QuickWriter(settings.store.url, ttl_days=settings.store.ttlDays)  # a bad URL fails first
+    try:
+        return QUICK_HANDLERS[args.command](args, writer)
+    except Unsupported:  # raised before any I/O
+        return _on_store(args, settings)
 
 
 async def _with_store(settings: Settings, body: Callable[[ContextStore], Awaitable[T]]) -> T:
@@ -211,6 +234,15 @@ async def _set(args: argparse.Namespace, settings: Settings, store: ContextStore
     return 0
 
 
+def _set_quick(args: argparse.Namespace, writer: QuickWriter) -> int:
+    """``set`` over the one-shot writer, with the very mutate and history entry the async path uses."""
+    from interceptor.context.operations import assignment_update
+
+    mutate, change = assignment_update(_assignments(args.assignments), _change(args))
+    writer.update(args.id, mutate, change, lock_token=args.lock)
+    return 0
+
+
 async def _load(args: argparse.Namespace, settings: Settings, store: ContextStore) -> int:
     from interceptor.context.local_files import exclude_key_names, parse_formats, planned_files, write_files
     from interceptor.context.operations import require_document
@@ -236,12 +268,26 @@ async def _lock(args: argparse.Namespace, settings: Settings, store: ContextStor
     return 0
 
 
+def _lock_quick(args: argparse.Namespace, writer: QuickWriter) -> int:
+    print(writer.lock(args.id, args.ttl).token)
+    return 0
+
+
 async def _unlock(args: argparse.Namespace, settings: Settings, store: ContextStore) -> int:
-    if not await store.unlock(args.id, args.token):
+    _check_released(args, await store.unlock(args.id, args.token))
+    return 0
+
+
+def _unlock_quick(args: argparse.Namespace, writer: QuickWriter) -> int:
+    _check_released(args, writer.unlock(args.id, args.token))
+    return 0
+
+
+def _check_released(args: argparse.Namespace, released: bool) -> None:
+    if not released:
         raise Conflict(
             f"context {args.id!r}: token {args.token} does not hold the lease (expired or released)"
         )
-    return 0
 
 
 async def _history(args: argparse.Namespace, settings: Settings, store: ContextStore) -> int:
@@ -277,3 +323,5 @@ HANDLERS: dict[str, Handler] = {
     "delete": _delete,
     "list": _list,
 }
+QuickHandler = Callable[[argparse.Namespace, "QuickWriter"], int]
+QUICK_HANDLERS: dict[str, QuickHandler] = {"set": _set_quick, "lock": _lock_quick, "unlock": _unlock_quick}

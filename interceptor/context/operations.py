@@ -8,7 +8,7 @@ the update, never inside it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from interceptor.context.paths import Assignment, apply_assignments
@@ -24,6 +24,19 @@ async def require_document(store: ContextStore, context_id: str) -> Document:
     return document
 
 
+def assignment_update(
+    assignments: Sequence[Assignment], change: Change
+) -> tuple[Callable[[Document], Mutation], Change]:
+    """The ``mutate`` and the history :class:`Change` of one write of ``assignments``: what every
+    store's atomic ``update`` (async, or the CLI's one-shot writer) is given."""
+    paths = list(dict.fromkeys(a.dotted for a in assignments))
+
+    def mutate(document: Document) -> Mutation:
+        return Mutation(document, apply_assignments(document, assignments))
+
+    return mutate, Change(change.actor, change.source, paths)
+
+
 async def set_values(
     store: ContextStore,
     context_id: str,
@@ -33,14 +46,8 @@ async def set_values(
     lock_token: int | None = None,
 ) -> Document:
     """Apply ``assignments`` atomically; returns the stored document. A failed write changes nothing."""
-    paths = list(dict.fromkeys(a.dotted for a in assignments))
-
-    def mutate(document: Document) -> Mutation:
-        return Mutation(document, apply_assignments(document, assignments))
-
-    return await store.update(
-        context_id, mutate, Change(change.actor, change.source, paths), lock_token=lock_token
-    )
+    mutate, recorded = assignment_update(assignments, change)
+    return await store.update(context_id, mutate, recorded, lock_token=lock_token)
 
 
 def render_result(

@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
-from interceptor.context.yaml_files import json_keys, parse_yaml, read_text
+from interceptor.context.yaml_files import YamlSyntaxError, json_keys, parse_yaml, read_text
 from interceptor.errors import InvalidInput
 from interceptor.json_types import describe_json_type, preview
 
@@ -117,7 +115,7 @@ def load_file_value(path: str, argument: str) -> Any:
         pass
     try:
         return json_keys(parse_yaml(text))
-    except yaml.YAMLError:
+    except YamlSyntaxError:
         return text
 
 

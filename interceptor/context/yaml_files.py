@@ -6,27 +6,40 @@ as the strings they were written as (``2021-11-02`` stays ``"2021-11-02"``, not 
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from interceptor.errors import InvalidInput
 
 
-class JsonCompatibleLoader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver: every value it produces is JSON-serialisable."""
+class YamlSyntaxError(ValueError):
+    """The text is not YAML; the message is PyYAML's."""
 
 
-JsonCompatibleLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+@cache
+def _loader() -> type:
+    # PyYAML is imported on first use: `context get`/`set` without a config file never pay for it.
+    import yaml
+
+    class JsonCompatibleLoader(yaml.SafeLoader):
+        """SafeLoader without the timestamp resolver: every value it produces is JSON-serialisable."""
+
+    JsonCompatibleLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return JsonCompatibleLoader
 
 
 def parse_yaml(text: str) -> Any:
-    """Parse YAML text; raises :class:`yaml.YAMLError` for the caller to word."""
-    return yaml.load(text, Loader=JsonCompatibleLoader)  # noqa: S506 - a SafeLoader subclass
+    """Parse YAML text; raises :class:`YamlSyntaxError` for the caller to word."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(str(exc)) from exc
 
 
 def read_text(path: str | Path, what: str) -> str:
@@ -46,7 +59,7 @@ def read_yaml_mapping(path: str | Path, what: str) -> dict[str, Any]:
     text = read_text(path, what)
     try:
         data = parse_yaml(text)
-    except yaml.YAMLError as exc:
+    except YamlSyntaxError as exc:
         raise InvalidInput(f"{what} {path} is not valid YAML: {exc}".replace("\n", " ")) from exc
     if data is None:
         return {}

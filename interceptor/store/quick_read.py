@@ -19,40 +19,32 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote
 
-from interceptor.errors import ConfigError, CorruptDocument, StoreUnavailable
+from interceptor.errors import StoreUnavailable
 from interceptor.store import codec
 from interceptor.store.base import Document
 from interceptor.store.keys import ContextKeys, check_id
 from interceptor.store.ttl import idle_seconds
 
-if TYPE_CHECKING:
-    from interceptor.store.redis_wire import Address, RedisWire
-
-# sqlite3 and socket (with redis_wire) are imported by the backend that needs them: each is a few ms.
+# sqlite3 and socket (with redis_link) are imported by the backend that needs them: each is a few ms.
 from interceptor.store.url import (
     CLUSTER_SCHEMES,
     REDIS_SCHEMES,
     SQLITE_SCHEMES,
-    cluster_address,
     redact_url,
     scheme_of,
     sqlite_path,
 )
 
+if TYPE_CHECKING:
+    from interceptor.store.redis_link import RedisLink
+
 BUSY_TIMEOUT_SECONDS = 20.0  # as the store: wait out a writer's checkpoint instead of failing
-# The store's client retries connection errors twice with jittered exponential backoff.
-CONNECT_ATTEMPTS = 3
-BACKOFF_BASE_SECONDS = 0.05
-BACKOFF_CAP_SECONDS = 0.5
-MAX_REDIRECTIONS = 3
-# Query options of a redis:// URL this reader honours; any other one sends the caller to the store.
-_KNOWN_OPTIONS = frozenset({"db", "username", "password"})
 
 
 class Unsupported(Exception):
-    """This reader cannot answer exactly as the store would; open the store instead."""
+    """This reader (or the quick writer) cannot answer exactly as the store would; open the store instead."""
 
 
 class QuickReader:
@@ -62,27 +54,15 @@ class QuickReader:
         self, url: str, *, ttl_days: float | None = None, clock: Callable[[], float] = time.time
     ) -> None:
         self._scheme = scheme_of(url)  # the same ConfigError as open_store, before any I/O
-
         self._display = redact_url(url)
         self._idle = idle_seconds(ttl_days)
         self._clock = clock
-        self._unsupported: str | None = None
         self._path = sqlite_path(url) if self._scheme in SQLITE_SCHEMES else None
-        if self._scheme in CLUSTER_SCHEMES:
-            address = cluster_address(url)
-            self._nodes = list(address.nodes)
-            self._tls = address.tls
-            self._db = 0
-            try:
-                self._auth = _auth_args(address.username, address.password)
-            except Unsupported as exc:
-                self._unsupported = str(exc)
-        elif self._scheme in REDIS_SCHEMES:
-            self._tls = self._scheme == "rediss"
-            try:
-                self._nodes, self._auth, self._db = _standalone(url, self._display)
-            except Unsupported as exc:
-                self._unsupported = str(exc)
+        self._link: RedisLink | None = None
+        if self._scheme in REDIS_SCHEMES + CLUSTER_SCHEMES:
+            from interceptor.store.redis_link import RedisLink
+
+            self._link = RedisLink(url)
 
     def read(self, context_id: str) -> Document | None:
         """The stored document, ``None`` when there is none (or it expired).
@@ -90,15 +70,7 @@ class QuickReader:
         Raises :class:`StoreUnavailable` (the URL without its password, and the cause),
         :class:`CorruptDocument`, or :class:`Unsupported`.
         """
-        if self._unsupported is not None:
-            raise Unsupported(self._unsupported)
-        raw: str | bytes | None
-        if self._scheme in CLUSTER_SCHEMES:
-            raw = self._redis_get(context_id, cluster=True)
-        elif self._scheme in REDIS_SCHEMES:
-            raw = self._redis_get(context_id, cluster=False)
-        else:
-            raw = self._sqlite_get(context_id)
+        raw = self._sqlite_get(context_id) if self._link is None else self._redis_get(self._link, context_id)
         return None if raw is None else codec.load_document(context_id, raw)
 
     # -- SQLite -----------------------------------------------------------------------------------
@@ -138,79 +110,17 @@ class QuickReader:
 
     # -- Redis ------------------------------------------------------------------------------------
 
-    def _redis_get(self, context_id: str, *, cluster: bool) -> bytes | None:
-        from interceptor.store.redis_wire import ServerError, WireError
-
+    def _redis_get(self, link: RedisLink, context_id: str) -> bytes | None:
         key = ContextKeys.of(context_id).doc
+        link.check()
         try:
-            return self._cluster_get(key) if cluster else self._standalone_get(key)
-        except ServerError as exc:
-            if "WRONGTYPE" in exc.text:
-                raise CorruptDocument(
-                    f"context {context_id}: a stored key holds the wrong Redis type; it was left untouched"
-                ) from exc
-            raise self._unavailable(exc) from exc
-        except WireError as exc:
-            raise self._unavailable(exc) from exc
-
-    def _standalone_get(self, key: str) -> bytes | None:
-        """``GET`` with the store client's retries: connection errors, timeouts and a loading server,
-        twice more."""
-        from interceptor.store.redis_wire import ServerError, WireError
-
-        for attempt in range(CONNECT_ATTEMPTS):
-            try:
-                wire = self._open(self._nodes[0], select=self._db)
-                try:
-                    return wire.get(key)
-                finally:
-                    wire.close()
-            except (WireError, ServerError) as exc:
-                if not exc.retryable or attempt == CONNECT_ATTEMPTS - 1:
-                    raise
-            import random  # only on this rare path
-
-            time.sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)))
-        raise AssertionError("unreachable")
-
-    def _cluster_get(self, key: str) -> bytes | None:
-        """``GET`` on the first startup node that answers, following ``-MOVED``/``-ASK`` to the owner."""
-        from interceptor.store.redis_wire import ServerError, WireError
-
-        wire = self._connect_cluster()
-        try:
-            for _ in range(MAX_REDIRECTIONS):
-                try:
-                    return wire.get(key)
-                except ServerError as exc:
-                    target = exc.redirection()
-                    if target is None:
-                        raise
-                    wire.close()
-                    wire = self._open(target.resolve(wire.address))
-                    if exc.code == "ASK":
-                        wire.call("ASKING")
-            raise WireError(f"too many cluster redirections for key {key}")
+            with link.reported(context_id):
+                value = link.call("GET", key, key=key)
         finally:
-            wire.close()
-
-    def _connect_cluster(self) -> RedisWire:
-        from interceptor.store.redis_wire import ServerError, WireError
-
-        last: BaseException | None = None
-        for node in self._nodes:
-            try:
-                return self._open(node)
-            except (WireError, ServerError) as exc:
-                last = exc
-        raise WireError(
-            f"Redis Cluster cannot be connected. Please provide at least one reachable node: {last}"
-        )
-
-    def _open(self, address: Address | tuple[str, int], *, select: int = 0) -> RedisWire:
-        from interceptor.store.redis_wire import Address, RedisWire
-
-        return RedisWire.open(Address(*address), tls=self._tls, auth=self._auth, db=select)
+            link.close()
+        if value is not None and not isinstance(value, bytes):
+            raise self._unavailable(RuntimeError(f"unexpected reply to GET: {value!r}"))
+        return value
 
     def _unavailable(self, exc: BaseException) -> StoreUnavailable:
         cause = str(exc) or type(exc).__name__
@@ -228,37 +138,3 @@ def _read_only_uri(path: Path) -> str:
     """A ``file:`` URI opening ``path`` read-only (``//x`` is ``/x``; a URI would read it as a host)."""
     absolute = str(path.absolute())
     return "file:" + quote("/" + absolute.lstrip("/")) + "?mode=ro"
-
-
-def _auth_args(username: str | None, password: str | None) -> tuple[str, str] | None:
-    """``HELLO``'s AUTH arguments, as redis-py sends them (user ``default`` for a bare password)."""
-    if password is None:
-        if username is not None:
-            raise Unsupported("a Redis user name without a password")
-        return None
-    return (username or "default", password)
-
-
-def _standalone(url: str, display: str) -> tuple[list[tuple[str, int]], tuple[str, str] | None, int]:
-    """Host, credentials and db of a ``redis://``/``rediss://`` URL, parsed as redis-py parses it."""
-    parts = urlsplit(url)
-    options = {name: values[0] for name, values in parse_qs(parts.query).items() if values}
-    try:
-        port = parts.port or 6379
-    except ValueError as exc:
-        raise ConfigError(f"store.url {display!r}: {exc}") from exc
-    db = 0
-    if "db" in options:
-        try:
-            db = int(options["db"])
-        except ValueError as exc:
-            raise ConfigError(f"store.url {display!r}: Invalid value for 'db' in connection URL.") from exc
-    elif unquote(parts.path).replace("/", "").isdigit():  # redis-py ignores a path that is no number
-        db = int(unquote(parts.path).replace("/", ""))
-    # As in redis-py: the user-info part wins over query options of the same name.
-    username = unquote(parts.username) if parts.username else options.get("username")
-    password = unquote(parts.password) if parts.password else options.get("password")
-    host = unquote(parts.hostname) if parts.hostname else "localhost"
-    if set(options) - _KNOWN_OPTIONS:
-        raise Unsupported(f"{display}: URL options {sorted(set(options) - _KNOWN_OPTIONS)}")
-    return [(host, port)], _auth_args(username, password), db

@@ -13,9 +13,6 @@ reported as :class:`StoreUnavailable` naming the URL without its password.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import random
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -29,26 +26,25 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisClusterException, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from interceptor.errors import (
-    AlreadyExists,
-    ConfigError,
-    Conflict,
-    CorruptDocument,
-    NotFound,
-    StoreUnavailable,
-)
+from interceptor.errors import AlreadyExists, ConfigError, CorruptDocument, NotFound, StoreUnavailable
 from interceptor.store import codec, redis_scripts
 from interceptor.store.base import Change, Document, HistoryEntry, Lease, Mutation
-from interceptor.store.fencing import LeaseState, check_token, locked
 from interceptor.store.keys import DOC_KEY_PATTERN, ContextKeys, claim_key, id_from_doc_key, record_key
+from interceptor.store.redis_calls import (
+    Pause,
+    ReadDocument,
+    as_bytes,
+    bad_history,
+    lock_call,
+    lock_outcome,
+    status_of,
+    unlock_call,
+    update_steps,
+)
 from interceptor.store.ttl import FENCE_RETENTION_SECONDS, check_ttl, to_millis
 
 CONNECT_TIMEOUT_SECONDS = 2.0
 COMMAND_TIMEOUT_SECONDS = 2.0
-# Optimistic writes: how often to re-read and re-apply when another writer got in first.
-UPDATE_ATTEMPTS = 100
-BACKOFF_BASE_SECONDS = 0.002
-BACKOFF_CAP_SECONDS = 0.05
 
 
 def client_options() -> dict[str, Any]:
@@ -70,13 +66,6 @@ def open_redis(
     except ValueError as exc:
         raise ConfigError(f"store.url {url_for_display!r}: {exc}") from exc
     return RedisStore(client, url_for_display=url_for_display, idle_seconds=idle_seconds, clock=clock)
-
-
-def _lease_state(raw: bytes | str) -> LeaseState:
-    value = json.loads(raw)
-    return LeaseState(
-        token=int(value["token"]), expires_at=float(value["expires_at"]), released=value["released"]
-    )
 
 
 class RedisStore:
@@ -140,11 +129,11 @@ class RedisStore:
         args: list[str | int] = [text, codec.dump_history_entry(entry), "1" if force else "0", self._idle_ms]
         async with self._talking(context_id):
             result = await self._create(keys=[keys.doc, keys.history, keys.fence], args=args)
-        status = _status(result)
+        status = status_of(result)
         if status == "exists":
             raise AlreadyExists(f"context {context_id} already exists")
         if status == "badhistory":
-            raise _bad_history(context_id, result)
+            raise bad_history(context_id, result)
 
     async def update(
         self,
@@ -154,40 +143,22 @@ class RedisStore:
         *,
         lock_token: int | None = None,
     ) -> Document:
-        keys = ContextKeys.of(context_id)
-        script_keys = [keys.doc, keys.history, keys.lease, keys.fence]
-        for attempt in range(UPDATE_ATTEMPTS):
+        steps = update_steps(context_id, mutate, change, lock_token, idle_ms=self._idle_ms, clock=self._clock)
+        reply: Any = None
+        while True:
+            try:
+                step = steps.send(reply)
+            except StopIteration as done:
+                return codec.load_document(context_id, done.value)
+            if isinstance(step, Pause):
+                await asyncio.sleep(step.seconds)
+                reply = None
+                continue
             async with self._talking(context_id):
-                raw = await self._client.get(keys.doc)
-            if raw is None:
-                raise NotFound(f"context {context_id} not found")
-            mutation = mutate(codec.load_document(context_id, raw))
-            text = codec.dump_document(context_id, mutation.document)
-            entry = codec.update_entry(self._clock(), change, mutation)
-            sha = hashlib.sha1(_as_bytes(raw), usedforsecurity=False).hexdigest()
-            token = "" if lock_token is None else str(lock_token)
-            args: list[str | int] = [sha, text, codec.dump_history_entry(entry), self._idle_ms, token]
-            async with self._talking(context_id):
-                result = await self._update(keys=script_keys, args=args)
-            status = _status(result)
-            if status == "ok":
-                return codec.load_document(context_id, text)
-            if status == "missing":
-                raise NotFound(f"context {context_id} not found")
-            if status == "badhistory":
-                raise _bad_history(context_id, result)
-            if status == "refused":
-                lease = _lease_state(result[1]) if result[1] else None
-                check_token(context_id, int(lock_token or 0), lease, int(result[2]))
-                raise Conflict(f"lock token {lock_token} on context {context_id} was refused")
-            # "changed": another writer got in between our read and our write; back off, redo.
-            await asyncio.sleep(
-                random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))
-            )
-        raise Conflict(
-            f"context {context_id}: gave up after {UPDATE_ATTEMPTS} attempts, the document kept changing "
-            "under concurrent writers"
-        )
+                if isinstance(step, ReadDocument):
+                    reply = await self._client.get(step.key)
+                else:
+                    reply = await self._update(keys=step.keys, args=step.args)
 
     async def delete(self, context_id: str) -> bool:
         keys = ContextKeys.of(context_id)
@@ -219,24 +190,17 @@ class RedisStore:
     # -- leases -----------------------------------------------------------------------------------
 
     async def lock(self, context_id: str, ttl_seconds: float) -> Lease:
-        keys = ContextKeys.of(context_id)
-        ttl = check_ttl(ttl_seconds, "lock ttl")
-        expires_at = self._clock() + ttl
-        args: list[str | int] = [to_millis(ttl), repr(expires_at), uuid.uuid4().hex, self._idle_ms]
+        call = lock_call(
+            context_id, ttl_seconds, idle_ms=self._idle_ms, clock=self._clock, nonce=uuid.uuid4().hex
+        )
         async with self._talking(context_id):
-            result = await self._lock(keys=[keys.doc, keys.lease, keys.fence], args=args)
-        status = _status(result)
-        if status == "missing":
-            raise NotFound(f"context {context_id} not found")
-        lease = _lease_state(result[1])
-        if status == "held":
-            raise locked(context_id, lease)
-        return Lease(token=lease.token, expires_at=lease.expires_at)
+            result = await self._lock(keys=call.keys, args=call.args)
+        return lock_outcome(context_id, result)
 
     async def unlock(self, context_id: str, token: int) -> bool:
-        keys = ContextKeys.of(context_id)
+        call = unlock_call(context_id, token)
         async with self._talking(context_id):
-            released = await self._unlock(keys=[keys.lease], args=[int(token)])
+            released = await self._unlock(keys=call.keys, args=call.args)
         return int(released) == 1
 
     # -- records ----------------------------------------------------------------------------------
@@ -256,7 +220,7 @@ class RedisStore:
             if await self._client.set(redis_key, token, nx=True, px=to_millis(ttl)):
                 return True
             holder = await self._client.get(redis_key)
-        return holder is not None and _as_bytes(holder) == token.encode()
+        return holder is not None and as_bytes(holder) == token.encode()
 
     async def put_record(self, key: str, value: Any, ttl_seconds: float) -> None:
         redis_key = record_key(key)
@@ -274,19 +238,3 @@ class RedisStore:
     async def close(self) -> None:
         async with self._talking():
             await self._client.aclose()
-
-
-def _status(result: list[Any]) -> str:
-    first = result[0]
-    return first.decode() if isinstance(first, bytes) else str(first)
-
-
-def _bad_history(context_id: str, result: list[Any]) -> CorruptDocument:
-    kind = _status(result[1:])
-    return CorruptDocument(
-        f"context {context_id}: the history key holds a Redis {kind}, not a list; left untouched"
-    )
-
-
-def _as_bytes(raw: bytes | str) -> bytes:
-    return raw if isinstance(raw, bytes) else raw.encode("utf-8")

@@ -1,6 +1,6 @@
-"""A minimal blocking RESP2 connection to one Redis node, for one-shot reads (no asyncio, no redis-py).
+"""A minimal blocking RESP2 connection to one Redis node, for one-shot CLI calls (no asyncio, no redis-py).
 
-Only what :mod:`interceptor.store.quick_read` needs: connect (optionally over TLS), ``HELLO 2 [AUTH
+Only what :mod:`interceptor.store.redis_link` needs: connect (optionally over TLS), ``HELLO 2 [AUTH
 user pass]`` and ``SELECT`` sent in one round trip, then single commands. Failures are reported in
 redis-py's words (``Error 111 connecting to host:port. ...``, ``Timeout reading from host:port``,
 server errors without their ``ERR``/``WRONGPASS`` prefix), so a store error reads the same whichever
@@ -99,7 +99,7 @@ def _connect_socket(address: Address) -> socket.socket:
 
 
 class RedisWire:
-    """One open connection; use :meth:`open`, then :meth:`get` or :meth:`call`, then :meth:`close`."""
+    """One open connection; use :meth:`open`, then :meth:`call`, then :meth:`close`."""
 
     def __init__(self, sock: socket.socket, address: Address) -> None:
         self.address = address
@@ -131,12 +131,6 @@ class RedisWire:
             wire.close()
             raise
         return wire
-
-    def get(self, key: str) -> bytes | None:
-        value = self.call("GET", key)
-        if value is not None and not isinstance(value, bytes):
-            raise WireError(f"unexpected reply to GET: {value!r}")
-        return value
 
     def call(self, *args: str | int) -> Any:
         """Send one command and return its reply; an error reply raises :class:`ServerError`."""

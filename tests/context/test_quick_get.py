@@ -185,13 +185,6 @@ def test_get_imports_no_event_loop_no_redis_py_no_templates(
     assert set(heavy) == allowed
 
 
-def test_set_keeps_http_templates_and_cel_out(ctx: str, store_url: str, tmp_path: Path) -> None:
-    code, heavy = _imported_after(["context", "set", ctx, "state.step=build", "--store", store_url], tmp_path)
-    assert code == 0
-    assert not {"aiohttp", "jinja2", "celpy", "jsonpath_ng"} & set(heavy)
-    assert ("redis" in heavy) == store_url.startswith("redis")  # the real store, for an atomic update
-
-
 def test_get_through_the_real_executable(cli_process: CliRunner, ctx: str, store_url: str) -> None:
     done = cli_process("context", "get", ctx, "state", "--format", "json", "--store", store_url)
     assert done.returncode == 0, done.stderr
