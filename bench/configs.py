@@ -87,7 +87,7 @@ def cli_files(work: Path, slack_url: str) -> Files:
     local = work / "local"
     local.mkdir(parents=True, exist_ok=True)
     config = _dump(work / "config.yaml", {"cicdstatemgr": cicdstatemgr_subtree(slack_url, local)})
-    secrets = _dump(work / "secrets.yaml", {"cicdstatemgr": {"slack": {"token": "xoxb-bench-token"}}})
+    secrets = _dump(work / "secrets.yaml", {"cicdstatemgr": {"slack": {"token": "bench-bot-token"}}})
     bases = work / "bases"
     _dump(bases / "core.yaml", BASE_CORE)
     app = _dump(work / "app-pipeline-config.yaml", APP_CONFIG)
@@ -107,7 +107,7 @@ def service_config(
     data = {
         "server": {"deadlineSeconds": deadline, "shutdownTimeoutSeconds": 10.0},
         "store": {"url": store_url},
-        "slack": {"signingSecret": SIGNING_SECRET, "botToken": "xoxb-bench-token", "apiUrl": slack_api},
+        "slack": {"signingSecret": SIGNING_SECRET, "botToken": "bench-bot-token", "apiUrl": slack_api},
         "listener": {"url": listener_url, "secret": LISTENER_SECRET, "retries": 2, "timeoutSeconds": 10.0},
         "cicdstatemgr": cicdstatemgr_subtree(f"{slack_api}/chat.postMessage", work / "local"),
     }

@@ -27,7 +27,7 @@ class DemoSecrets:
     """Invented secrets, shared by the parts that must agree on them."""
 
     slack_signing: str = "demo-slack-signing-secret"
-    slack_token: str = "xoxb-demo-bot-token"  # noqa: S105 - invented for the sandbox
+    slack_token: str = "demo-bot-token"  # noqa: S105 - invented for the sandbox
     listener: str = "demo-listener-secret"
     github_webhook: str = "demo-github-webhook-secret"
     trigger_token: str = "demo-trigger-token"  # noqa: S105 - invented for the sandbox
