@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from interceptor.errors import Unauthenticated
 
 if TYPE_CHECKING:
+    from interceptor.protocol import InterceptorRequest
     from interceptor.store.base import ContextStore
 
 SIGNATURE_HEADER = "X-Interceptor-Signature"
@@ -100,3 +101,23 @@ async def refuse_replay(
     ttl = max(0.0, hop.timestamp + window - clock()) + REPLAY_MARGIN_SECONDS
     if not await store.claim(f"hop:{hop.replay_key}:{trigger_id}", ttl):
         raise Unauthenticated(REPLAYED)
+
+
+async def verify_delivery(
+    request: InterceptorRequest, secret: str | None, store: ContextStore, clock: Callable[[], float]
+) -> None:
+    """Verify a hop-signed InterceptorRequest and refuse its replay on this trigger.
+
+    Raises :class:`Unauthenticated` naming the failed check (code 16); the store's errors (an
+    outage: code 14) propagate.
+    """
+    # Go's encoding/json wrote the body as UTF-8, so encoding it again restores the raw bytes.
+    raw = request.body.encode("utf-8", errors="surrogatepass")
+    hop = verify(
+        [secret] if secret else [],
+        raw,
+        request.first_header(TIMESTAMP_HEADER),
+        request.first_header(SIGNATURE_HEADER),
+        clock,
+    )
+    await refuse_replay(store, hop, request.context.trigger_id if request.context else "", clock)

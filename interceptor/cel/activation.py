@@ -35,8 +35,13 @@ class Activation:
     @classmethod
     def from_request(cls, request: InterceptorRequest) -> dict[str, Any]:
         """Plain (JSON-like) variables for :meth:`CelEnvironment.evaluate`."""
+        return cls.variables(request, cls.parse_body(request.body))
+
+    @staticmethod
+    def variables(request: InterceptorRequest, body: Any) -> dict[str, Any]:
+        """Tekton's variables for ``request`` around a ``body`` the caller already decoded."""
         return {
-            "body": cls.parse_body(request.body),
+            "body": body,
             "header": request.header,
             "extensions": request.extensions,
             "requestURL": request.context.event_url if request.context else "",

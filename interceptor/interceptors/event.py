@@ -32,6 +32,7 @@ from handlers.result import EventResult
 from handlers.runner import handle_event
 from handlers.runtime import Runtime
 from interceptor import hop_signature
+from interceptor.cel import Activation
 from interceptor.errors import Code, InterceptorError, InvalidInput
 from interceptor.interceptors.params import bool_param, evaluate_string, expression_param
 from interceptor.json_types import describe_json_type
@@ -56,18 +57,13 @@ class EventInterceptor:
 
     async def _process(self, request: InterceptorRequest) -> InterceptorResponse:
         if bool_param(request.params, "verify", default=True):
-            secret = self._services.settings.listener.secret
-            hop = hop_signature.verify(
-                [secret] if secret else [],
-                request.body.encode(),
-                request.first_header(hop_signature.TIMESTAMP_HEADER),
-                request.first_header(hop_signature.SIGNATURE_HEADER),
-                self._services.clock,
+            services = self._services
+            await hop_signature.verify_delivery(
+                request, services.settings.listener.secret, services.store, services.clock
             )
-            trigger_id = request.context.trigger_id if request.context else ""
-            await hop_signature.refuse_replay(self._services.store, hop, trigger_id, self._services.clock)
         body = _json_body(request.body)
-        names = {name: self._param(request, body, name) for name in DEFAULT_EXPRESSIONS}
+        variables_for_cel = Activation.variables(request, body)
+        names = {name: self._param(request, variables_for_cel, name) for name in DEFAULT_EXPRESSIONS}
         sets = _mapping(body.get("set") if isinstance(body, dict) else None, "set")
         variables = _mapping(body.get("vars") if isinstance(body, dict) else None, "vars")
         event_id = request.context.event_id if request.context else ""
@@ -104,12 +100,8 @@ class EventInterceptor:
         return InterceptorResponse.proceed({"event": result.to_json()})
 
     def _count(self, result: EventResult) -> None:
-        metrics = getattr(self._services, "metrics", None)
-        counter = getattr(metrics, "handler_outcomes", None)
-        if counter is None:
-            return
         for handler in result.handlers:
-            counter.labels(handler.type, handler.status).inc()
+            self._services.metrics.handler_outcomes.labels(handler.type, handler.status).inc()
 
     async def _recorded(self, key: str, event_id: str) -> InterceptorResponse:
         """The response recorded by whoever claimed the event, waiting while it is still running."""
@@ -125,14 +117,8 @@ class EventInterceptor:
             f"within {self._wait_seconds:g} s",
         )
 
-    def _param(self, request: InterceptorRequest, body: Any, name: str) -> str:
+    def _param(self, request: InterceptorRequest, variables: dict[str, Any], name: str) -> str:
         expression = expression_param(request.params, name, DEFAULT_EXPRESSIONS[name])
-        variables = {
-            "body": body,
-            "header": request.header,
-            "extensions": request.extensions,
-            "requestURL": request.context.event_url if request.context else "",
-        }
         return evaluate_string(self._services.cel, name, expression, variables)
 
 

@@ -59,21 +59,14 @@ class SlackInterceptor:
 
     async def _verify(self, request: InterceptorRequest) -> None:
         """Raise :class:`Unauthenticated` naming the failed check, unless (a) or (b) holds."""
+        services = self._services
+        if request.first_header(hop_signature.SIGNATURE_HEADER):
+            await hop_signature.verify_delivery(
+                request, services.settings.listener.secret, services.store, services.clock
+            )
+            return
         # Go's encoding/json wrote the body as UTF-8, so encoding it again restores the raw bytes.
         raw = request.body.encode("utf-8", errors="surrogatepass")
-        hop_sig = request.first_header(hop_signature.SIGNATURE_HEADER)
-        if hop_sig:
-            secret = self._services.settings.listener.secret
-            hop = hop_signature.verify(
-                [secret] if secret else [],
-                raw,
-                request.first_header(hop_signature.TIMESTAMP_HEADER),
-                hop_sig,
-                self._services.clock,
-            )
-            trigger_id = request.context.trigger_id if request.context else ""
-            await hop_signature.refuse_replay(self._services.store, hop, trigger_id, self._services.clock)
-            return
         slack_sig = request.first_header(SIGNATURE_HEADER)
         slack_ts = request.first_header(TIMESTAMP_HEADER)
         if not (slack_sig or slack_ts):
